@@ -1,0 +1,47 @@
+# Two commands on a fresh machine: `make run` and `make test`. Each sets up what it needs,
+# idempotently: the project's .venv (Python >= 3.11), Rasa's .venv-rasa (Python 3.10), and the
+# NLU model (retrained only when nlu_data/ changed: its content hash is in the model's name).
+
+SHELL := /bin/bash
+VENV := .venv
+RASA_VENV := .venv-rasa
+APP_STAMP := $(VENV)/.installed
+RASA_STAMP := $(RASA_VENV)/.installed-3.6.21
+
+.PHONY: help setup model run test check bench chat clean
+
+help:
+	@echo "make run    set up everything and start the bot (web chat on http://127.0.0.1:8000/chat)"
+	@echo "make test   set up everything and run ruff, mypy, import-linter and pytest"
+	@echo "make chat   talk to the bot in this terminal"
+	@echo "make bench  print speed and memory figures (see docs/benchmarks.md)"
+	@echo "make clean  remove the environments, the trained models and var/"
+
+setup: $(APP_STAMP) $(RASA_STAMP) model
+
+$(APP_STAMP): pyproject.toml scripts/install-app
+	@scripts/timed "set up the project environment $(VENV)" scripts/install-app $(VENV)
+
+$(RASA_STAMP): scripts/install-rasa scripts/find-python310
+	@scripts/timed "set up Rasa 3.6.21 in $(RASA_VENV)" scripts/install-rasa $(RASA_VENV)
+
+model: $(APP_STAMP) $(RASA_STAMP)
+	@scripts/timed "NLU model" $(VENV)/bin/passerelle nlu train
+
+run: setup
+	$(VENV)/bin/passerelle run $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT))
+
+chat: setup
+	$(VENV)/bin/passerelle chat
+
+check: $(APP_STAMP)
+	@scripts/timed "static checks (ruff, mypy, import-linter)" scripts/check
+
+test: setup check
+	@scripts/timed "pytest" scripts/test
+
+bench: setup
+	$(VENV)/bin/python -m benchmarks.bench
+
+clean:
+	rm -rf $(VENV) $(RASA_VENV) models var .mypy_cache .ruff_cache .pytest_cache

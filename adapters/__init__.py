@@ -1,0 +1,1 @@
+"""Everything that touches the outside world: channels, database, NLU server, web, CLI."""

@@ -1,0 +1,242 @@
+"""The ``passerelle`` command line (design.md §3)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from adapters.settings import ConfigurationError, Settings, load_settings
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="Passerelle chatbot.")
+nlu_app = typer.Typer(no_args_is_help=True, help="Train and evaluate the NLU model.")
+app.add_typer(nlu_app, name="nlu")
+flows_app = typer.Typer(no_args_is_help=True, help="Check the flows and draw their diagrams.")
+app.add_typer(flows_app, name="flows")
+
+
+def _say(line: str) -> None:
+    print(f"passerelle: {line}", flush=True)
+
+
+def _settings() -> Settings:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # httpx logs every request URL at INFO, and Rasa's token travels in the query string.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        return load_settings()
+    except ConfigurationError as problem:
+        print(f"passerelle: {problem}", file=sys.stderr)
+        raise typer.Exit(2) from problem
+
+
+def _ensure_model(settings: Settings) -> None:
+    from adapters.rasa_process import RasaSetupError, train_if_needed
+
+    try:
+        train_if_needed(settings.rasa_venv, settings.nlu_dir, settings.models_dir, _say)
+    except RasaSetupError as problem:
+        print(f"passerelle: {problem}", file=sys.stderr)
+        raise typer.Exit(1) from problem
+
+
+@app.command()
+def run(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Migrate the database, start Rasa (unless RASA_URL is set) and serve the bot."""
+    import uvicorn
+
+    from adapters.app import create_app
+
+    settings = _settings()
+    if settings.rasa_url is None:
+        _ensure_model(settings)
+    _say(f"web chat on http://{host}:{port}/chat  (health: /healthz)")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
+
+
+@nlu_app.command("train")
+def nlu_train() -> None:
+    """Train the NLU model from nlu_data/ unless a model for exactly this data exists."""
+    started = time.monotonic()
+    _ensure_model(_settings())
+    _say(f"nlu train done in {time.monotonic() - started:.1f} s")
+
+
+@nlu_app.command("eval")
+def nlu_eval(
+    file: Annotated[Path, typer.Option(help='JSONL: {"text"[, "intent", "lang"]} per line')],
+    predictions: Annotated[
+        Path | None, typer.Option(help="write one prediction per line here")
+    ] = None,
+) -> None:
+    """Run messages through language detection and Rasa as a new contact's first message."""
+    from adapters.app import load_settings_content
+    from adapters.nlu_eval import Prediction, predict, read_examples, report
+    from adapters.rasa import RasaNlu
+    from adapters.rasa_process import RasaServer, model_path
+    from bot.understanding.language import LanguageDetector
+    from bot.understanding.lexicon import load_lexicon
+
+    settings = _settings()
+    catalog = load_settings_content(settings).catalog
+    detector = LanguageDetector(catalog.codes, load_lexicon(settings.nlu_dir, catalog.codes))
+    examples = read_examples(file)
+    if settings.rasa_url is None:
+        _ensure_model(settings)
+
+    async def evaluate() -> list[Prediction]:
+        server = None
+        if settings.rasa_url:
+            nlu = RasaNlu(settings.rasa_url, settings.rasa_token)
+        else:
+            model = model_path(settings.models_dir, settings.nlu_dir)
+            server = RasaServer(settings.rasa_venv, model, settings.var_dir / "log" / "rasa.log")
+            await server.start()
+            await server.wait_ready(_say)
+            nlu = RasaNlu(server.url, server.token)
+        try:
+            return await predict(examples, detector, nlu, catalog.codes, catalog.default_language)
+        finally:
+            await nlu.aclose()
+            if server is not None:
+                await server.stop()
+
+    found = asyncio.run(evaluate())
+    if predictions is not None:
+        predictions.write_text("".join(p.to_json() + "\n" for p in found), encoding="utf-8")
+        _say(f"wrote {len(found)} predictions to {predictions}")
+    report(found, _say)
+
+
+@flows_app.command("check")
+def flows_check() -> None:
+    """Validate every flow against the texts, the NLU data and the registered actions."""
+    from adapters.app import load_settings_content
+    from bot.flows.loader import FlowError
+    from bot.i18n.catalog import CatalogError
+
+    settings = _settings()
+    try:
+        content = load_settings_content(settings)
+    except (FlowError, CatalogError) as problems:
+        print(problems, file=sys.stderr)
+        raise typer.Exit(1) from problems
+    _say(f"{len(content.flows)} flow(s) and {len(content.catalog.codes)} languages are valid")
+
+
+@flows_app.command("diagram")
+def flows_diagram() -> None:
+    """Write flows/<id>.mmd, the Mermaid diagram of each flow."""
+    from adapters.app import load_settings_content
+    from bot.flows.diagram import mermaid
+
+    settings = _settings()
+    for flow in load_settings_content(settings).flows.values():
+        target = settings.content_dir / f"{flow.id}.mmd"
+        target.write_text(mermaid(flow, f"{flow.id}.yml"), encoding="utf-8")
+        _say(f"wrote {target.name}")
+
+
+schemes_app = typer.Typer(no_args_is_help=True, help="The support scheme catalogue.")
+app.add_typer(schemes_app, name="schemes")
+
+
+@schemes_app.command("check")
+def schemes_check(max_age_days: int = 183) -> None:
+    """List schemes whose facts were verified more than six months ago (to review)."""
+    from datetime import date
+
+    from adapters.app import load_settings_content
+
+    catalogue = load_settings_content(_settings()).schemes
+    stale = catalogue.stale(date.today(), max_age_days)
+    for scheme in stale:
+        age = (date.today() - scheme.verified_on).days
+        print(f"needs review: {scheme.id} (verified on {scheme.verified_on}, {age} days ago)")
+    _say(f"{len(catalogue.schemes)} schemes, {len(stale)} to review")
+    if stale:
+        raise typer.Exit(1)
+
+
+@app.command()
+def demo() -> None:
+    """Load demo organisations, places, staff and opening hours (idempotent)."""
+    from adapters.db.database import make_engine, make_sessions, migrate
+    from adapters.db.demo import load_demo
+
+    settings = _settings()
+    migrate(settings.effective_database_url)
+    engine = make_engine(settings.effective_database_url)
+    try:
+        counts = load_demo(
+            make_sessions(engine), settings.content_dir / "demo" / "appointments.yml"
+        )
+    finally:
+        engine.dispose()
+    _say("demo data loaded: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+
+
+bookings_app = typer.Typer(no_args_is_help=True, help="Appointments booked by people.")
+app.add_typer(bookings_app, name="bookings")
+
+
+@bookings_app.command("list")
+def bookings_list(
+    org: str | None = typer.Option(None, help="organisation code, e.g. microstart"),
+    date_: str | None = typer.Option(None, "--date", help="a day, YYYY-MM-DD (default: today)"),
+) -> None:
+    """List the bookings of one day, in Brussels time: reference, time, type, place, status."""
+    from datetime import date, datetime, time, timedelta
+
+    from adapters.app import build_booking_store
+    from adapters.db.database import make_engine
+    from bot.booking.slots import BRUSSELS
+
+    settings = _settings()
+    try:
+        day = date.fromisoformat(date_) if date_ else datetime.now(BRUSSELS).date()
+    except ValueError as problem:
+        print(f"passerelle: --date: {problem}", file=sys.stderr)
+        raise typer.Exit(2) from problem
+    since = datetime.combine(day, time(0), tzinfo=BRUSSELS)
+    engine = make_engine(settings.effective_database_url)
+    try:
+        found = build_booking_store(settings, engine).list_bookings(
+            org, since, since + timedelta(days=1)
+        )
+    finally:
+        engine.dispose()
+    for item in found:
+        start = item.starts_at.astimezone(BRUSSELS).strftime("%H:%M")
+        interpreter = "  interpreter needed" if item.interpreter_needed else ""
+        print(
+            f"{item.reference}  {start}  {item.appointment_type:<10} {item.organisation} - "
+            f"{item.place}  [{item.language}] {item.status}{interpreter}"
+        )
+    _say(f"{len(found)} booking(s) on {day.isoformat()}")
+
+
+@app.command()
+def chat() -> None:
+    """Talk to the bot in the terminal (type a button's number to press it)."""
+    from adapters.terminal import run_terminal_chat
+
+    settings = _settings()
+    if settings.rasa_url is None:
+        _ensure_model(settings)
+    asyncio.run(run_terminal_chat(settings, _say))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

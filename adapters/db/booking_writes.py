@@ -1,0 +1,84 @@
+"""Writing and cancelling bookings inside a caller's transaction (a turn, or the store)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from adapters.db.models import Booking, Contact, Reminder
+from bot.booking.model import SlotTaken
+from bot.engine.events import BookingMade
+from bot.ports import ConcurrentTurn
+
+
+def insert_booking(
+    db: Session,
+    contact_id: int,
+    made: BookingMade,
+    now: datetime,
+    reminder_offsets: Sequence[tuple[str, timedelta]],
+) -> Booking:
+    """Raises SlotTaken when another booking holds the slot, ConcurrentTurn when the
+    reference was drawn twice (the turn is run again with a new one)."""
+    booking = Booking(
+        reference=made.reference,
+        contact_id=contact_id,
+        staff_id=made.staff_id,
+        place_id=made.place_id,
+        appointment_type=made.appointment_type,
+        language=made.language,
+        interpreter_needed=made.interpreter_needed,
+        starts_at=made.starts_at,
+        ends_at=made.ends_at,
+        held_start=made.starts_at,
+        status="booked",
+        shared_answers=made.shared_answers,
+        created_at=now,
+    )
+    try:
+        with db.begin_nested():
+            db.add(booking)
+            db.flush()
+    except IntegrityError as error:
+        holder = db.scalar(
+            select(Booking.id).where(
+                Booking.staff_id == made.staff_id, Booking.held_start == made.starts_at
+            )
+        )
+        if holder is not None:
+            raise SlotTaken(made.staff_id, made.starts_at) from error
+        raise ConcurrentTurn("booking reference already used") from error
+    for kind, before in reminder_offsets:
+        due = made.starts_at - before
+        if due > now:
+            db.add(
+                Reminder(
+                    booking_id=booking.id, kind=kind, due_at=due, status="pending", attempts=0
+                )
+            )
+    return booking
+
+
+def cancel_booking(db: Session, contact: Contact, reference: str, at: datetime) -> Booking | None:
+    booking = db.scalar(
+        select(Booking).where(
+            Booking.reference == reference,
+            Booking.contact_id == contact.id,
+            Booking.status == "booked",
+        )
+    )
+    if booking is None:
+        return None
+    booking.status = "cancelled"
+    booking.held_start = None  # the slot is free again at once
+    booking.cancelled_at = at
+    db.execute(
+        update(Reminder)
+        .where(Reminder.booking_id == booking.id, Reminder.status == "pending")
+        .values(status="cancelled")
+    )
+    return booking

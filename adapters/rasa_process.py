@@ -1,0 +1,237 @@
+"""The local Rasa server: train the NLU model when its data changed, run and supervise it.
+
+Rasa 3.6 lives in its own Python 3.10 environment (``.venv-rasa``); we only ever talk to it
+as a child process and over HTTP. The child dies with us: it gets its own process group
+(stopped as a whole) and, on Linux, a parent-death signal so even ``kill -9`` of the bot
+leaves no Rasa behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import hashlib
+import logging
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+log = logging.getLogger(__name__)
+
+RASA_VERSION = "3.6.21"
+MODEL_PREFIX = "nlu-"
+READY_TIMEOUT_SECONDS = 300.0
+STOP_GRACE_SECONDS = 10.0
+RESTART_BACKOFF_SECONDS = (1.0, 2.0, 5.0, 10.0, 30.0)
+PR_SET_PDEATHSIG = 1
+
+
+class RasaSetupError(Exception):
+    """Rasa cannot be trained or started; the message says what to do."""
+
+
+def training_fingerprint(nlu_dir: Path) -> str:
+    """A hash of every training file and the config, and the Rasa version: the model name."""
+    digest = hashlib.sha256(RASA_VERSION.encode())
+    for path in sorted(
+        p for p in nlu_dir.rglob("*") if p.is_file() and p.suffix in {".yml", ".yaml"}
+    ):
+        digest.update(str(path.relative_to(nlu_dir)).encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def model_path(models_dir: Path, nlu_dir: Path) -> Path:
+    return models_dir / f"{MODEL_PREFIX}{training_fingerprint(nlu_dir)}.tar.gz"
+
+
+def rasa_executable(rasa_venv: Path) -> Path:
+    executable = rasa_venv / "bin" / "rasa"
+    if not executable.is_file():
+        raise RasaSetupError(
+            f"Rasa is not installed in {rasa_venv}; run `make run` or `make setup` first"
+        )
+    return executable
+
+
+def _child_environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "RASA_TELEMETRY_ENABLED": "false",
+            "TF_CPP_MIN_LOG_LEVEL": "3",
+            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+            "PYTHONWARNINGS": "ignore",
+        }
+    )
+    return env
+
+
+def train_if_needed(
+    rasa_venv: Path, nlu_dir: Path, models_dir: Path, say: Callable[[str], None]
+) -> Path:
+    """Train into ``models/`` unless a model for exactly this data exists; returns its path."""
+    target = model_path(models_dir, nlu_dir)
+    if target.is_file():
+        say(f"NLU model is up to date: {target.name}")
+        return target
+    executable = rasa_executable(rasa_venv)
+    models_dir.mkdir(parents=True, exist_ok=True)
+    say(f"training the NLU model from {nlu_dir.name}/ (this takes a few minutes)...")
+    started = time.monotonic()
+    result = subprocess.run(
+        [
+            str(executable),
+            "train",
+            "nlu",
+            "--config",
+            str(nlu_dir / "config.yml"),
+            "--nlu",
+            str(nlu_dir),
+            "--out",
+            str(models_dir),
+            "--fixed-model-name",
+            target.name.removesuffix(".tar.gz"),
+        ],
+        env=_child_environment(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0 or not target.is_file():
+        sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
+        raise RasaSetupError(f"Rasa training failed (exit code {result.returncode})")
+    for old in models_dir.glob(f"{MODEL_PREFIX}*.tar.gz"):
+        if old != target:
+            old.unlink()
+    say(f"trained {target.name} in {time.monotonic() - started:.0f} s")
+    return target
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+    os.setsid()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+class RasaServer:
+    """Runs ``rasa run --enable-api`` on 127.0.0.1 and restarts it if it crashes."""
+
+    def __init__(self, rasa_venv: Path, model: Path, log_path: Path, port: int | None = None):
+        self.executable = rasa_executable(rasa_venv)
+        self.model = model
+        self.port = port or free_port()
+        self.token = secrets.token_urlsafe(24)
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._log_path = log_path
+        self._process: asyncio.subprocess.Process | None = None
+        self._supervisor: asyncio.Task[None] | None = None
+        self._stopping = False
+        self.restarts = 0
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    async def start(self) -> None:
+        self._stopping = False
+        await self._spawn()
+        self._supervisor = asyncio.create_task(self._supervise(), name="rasa-supervisor")
+
+    async def _spawn(self) -> None:
+        self._log_path.parent.mkdir(parents=True, exist_ok=True)
+        log_file = self._log_path.open("ab")
+        try:
+            self._process = await asyncio.create_subprocess_exec(
+                str(self.executable),
+                "run",
+                "--enable-api",
+                "--auth-token",
+                self.token,
+                "--model",
+                str(self.model),
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=log_file,
+                stderr=log_file,
+                env=_child_environment(),
+                preexec_fn=_die_with_parent,
+            )
+        finally:
+            log_file.close()
+        log.info("Rasa server starting on %s (pid %s)", self.url, self._process.pid)
+
+    async def _supervise(self) -> None:
+        while not self._stopping and self._process is not None:
+            code = await self._process.wait()
+            if self._stopping:
+                return
+            delay = RESTART_BACKOFF_SECONDS[min(self.restarts, len(RESTART_BACKOFF_SECONDS) - 1)]
+            log.error("Rasa server exited with code %s; restarting in %.0f s", code, delay)
+            await asyncio.sleep(delay)
+            if self._stopping:
+                return
+            self.restarts += 1
+            await self._spawn()
+
+    async def wait_ready(
+        self, say: Callable[[str], None], limit_seconds: float = READY_TIMEOUT_SECONDS
+    ) -> float:
+        """Poll ``/status`` until the model is loaded; returns the seconds it took."""
+        started = time.monotonic()
+        last_said = started
+        async with httpx.AsyncClient(timeout=2.0) as client:
+            while True:
+                with contextlib.suppress(httpx.HTTPError, ValueError):
+                    response = await client.get(f"{self.url}/status", params={"token": self.token})
+                    if response.status_code == 200 and response.json().get("model_file"):
+                        return time.monotonic() - started
+                now = time.monotonic()
+                if now - started > limit_seconds:
+                    raise RasaSetupError(
+                        f"Rasa did not become ready in {limit_seconds:.0f} s; see {self._log_path}"
+                    )
+                if now - last_said >= 5:
+                    say(f"waiting for the Rasa server... {now - started:.0f} s")
+                    last_said = now
+                await asyncio.sleep(0.5)
+
+    async def stop(self) -> None:
+        self._stopping = True
+        if self._supervisor is not None:
+            self._supervisor.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._supervisor
+        process = self._process
+        if process is None or process.returncode is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            await asyncio.wait_for(process.wait(), STOP_GRACE_SECONDS)
+        except TimeoutError:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            await process.wait()
+        log.info("Rasa server stopped")

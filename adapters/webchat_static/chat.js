@@ -1,0 +1,652 @@
+// Passerelle web chat page. Plain ES2020, no dependencies; served under a strict CSP, so
+// nothing here may rely on inline scripts, inline styles or innerHTML with server text.
+
+const API_URL = "/webchat/api/messages";
+const MAX_TEXT = 2000;
+const MAX_KEPT_ENTRIES = 300;
+const REQUEST_TIMEOUT_MS = 45000;
+const TYPING_DELAY_MS = 300; // fast answers should not make the indicator flash and speak
+const USER_KEY = "passerelle.user";
+const CONVERSATION_KEY = "passerelle.conversation";
+const ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
+const USER_ID = /^[A-Za-z0-9_-]{8,64}$/;
+const LANG_CODE = /^[a-z]{2,3}$/;
+const RTL_LANGUAGES = new Set(["ar", "fa", "ps", "ckb", "he", "ur"]);
+
+// Page chrome, one entry per language. To add a language, copy the "en" block, translate
+// every value, and keep "{max}" as it is. Right-to-left is decided by RTL_LANGUAGES.
+const CHROME = {
+  en: {
+    title: "Passerelle",
+    tagline: "It is anonymous: you do not need to give your name.",
+    logLabel: "Conversation",
+    inputLabel: "Your message",
+    placeholder: "Type your message…",
+    send: "Send",
+    typing: "Writing an answer…",
+    you: "You:",
+    bot: "Passerelle:",
+    errorNetwork: "Connection problem. Please try again.",
+    errorBusy: "Too many messages in a short time. Wait a moment, then try again.",
+    errorServer: "The service is not available right now. Please try again in a moment.",
+    notSent: "Your message was not sent.",
+    retry: "Try again",
+    tooLong: "Your message is too long: {max} characters at most. The end was cut off.",
+  },
+  fr: {
+    title: "Passerelle",
+    tagline: "C’est anonyme\u00a0: pas besoin de donner votre nom.",
+    logLabel: "Conversation",
+    inputLabel: "Votre message",
+    placeholder: "Écrivez votre message…",
+    send: "Envoyer",
+    typing: "Réponse en cours d’écriture…",
+    you: "Vous\u00a0:",
+    bot: "Passerelle\u00a0:",
+    errorNetwork: "Problème de connexion. Veuillez réessayer.",
+    errorBusy: "Trop de messages en peu de temps. Attendez un moment, puis réessayez.",
+    errorServer: "Le service n’est pas disponible pour le moment. Réessayez dans un moment.",
+    notSent: "Votre message n’a pas été envoyé.",
+    retry: "Réessayer",
+    tooLong: "Votre message est trop long\u00a0: {max}\u00a0caractères au maximum. La fin a été coupée.",
+  },
+  nl: {
+    title: "Passerelle",
+    tagline: "Het is anoniem: je hoeft je naam niet te geven.",
+    logLabel: "Gesprek",
+    inputLabel: "Je bericht",
+    placeholder: "Schrijf je bericht…",
+    send: "Verstuur",
+    typing: "Antwoord wordt geschreven…",
+    you: "Jij:",
+    bot: "Passerelle:",
+    errorNetwork: "Probleem met de verbinding. Probeer het opnieuw.",
+    errorBusy: "Te veel berichten in korte tijd. Wacht even en probeer het dan opnieuw.",
+    errorServer: "De dienst werkt nu niet. Probeer het zo opnieuw.",
+    notSent: "Je bericht is niet verstuurd.",
+    retry: "Opnieuw proberen",
+    tooLong: "Je bericht is te lang: hoogstens {max} tekens. Het einde is weggevallen.",
+  },
+  ar: {
+    title: "Passerelle",
+    tagline: "المحادثة مجهولة الهوية: لا داعي لذكر اسمك.",
+    logLabel: "المحادثة",
+    inputLabel: "رسالتك",
+    placeholder: "اكتب رسالتك هنا…",
+    send: "إرسال",
+    typing: "جارٍ كتابة الرد…",
+    you: "أنت:",
+    bot: "Passerelle:",
+    errorNetwork: "مشكلة في الاتصال. يرجى المحاولة مرة أخرى.",
+    errorBusy: "رسائل كثيرة في وقت قصير. انتظر قليلاً ثم حاول مرة أخرى.",
+    errorServer: "الخدمة غير متاحة الآن. يرجى المحاولة مرة أخرى بعد قليل.",
+    notSent: "لم تُرسَل رسالتك.",
+    retry: "إعادة المحاولة",
+    tooLong: "رسالتك طويلة جداً: الحد الأقصى {max} حرف. تم حذف الجزء الزائد.",
+  },
+};
+
+const els = {
+  scroller: document.getElementById("scroller"),
+  log: document.getElementById("log"),
+  typing: document.getElementById("typing"),
+  form: document.getElementById("composer"),
+  input: document.getElementById("input"),
+  send: document.getElementById("send"),
+  inputNote: document.getElementById("input-note"),
+};
+
+const state = {
+  user: "",
+  urlLang: null, // the ?lang of this page load, if any
+  sendLang: null, // what goes out as "lang"; dropped once the person picks another language
+  chrome: "en",
+  entries: [], // what the conversation shows; system notes are not kept
+  busy: false,
+};
+
+// Storage may be unavailable (private modes, blocked cookies): the chat must still work.
+
+function storageGet(area, key) {
+  try {
+    return window[area].getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function storageSet(area, key, value) {
+  try {
+    window[area].setItem(key, value);
+  } catch {
+    // Nothing to do: the conversation simply will not survive a reload.
+  }
+}
+
+// Identity ---------------------------------------------------------------------------------
+
+function newUserId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(22));
+  // 64 symbols divide 256 exactly, so masking keeps every symbol equally likely.
+  return Array.from(bytes, (byte) => ID_ALPHABET[byte & 63]).join("");
+}
+
+function loadUserId() {
+  const stored = storageGet("localStorage", USER_KEY);
+  if (stored && USER_ID.test(stored)) return stored;
+  const fresh = newUserId();
+  storageSet("localStorage", USER_KEY, fresh);
+  return fresh;
+}
+
+// Languages --------------------------------------------------------------------------------
+
+function baseLanguage(tag) {
+  return String(tag || "").toLowerCase().split(/[-_]/)[0];
+}
+
+function languageFromUrl() {
+  const lang = baseLanguage(new URLSearchParams(window.location.search).get("lang"));
+  return LANG_CODE.test(lang) ? lang : null;
+}
+
+function pickChromeLanguage(urlLang) {
+  if (urlLang && CHROME[urlLang]) return urlLang;
+  const preferred = navigator.languages && navigator.languages.length
+    ? navigator.languages
+    : [navigator.language];
+  const match = preferred.map(baseLanguage).find((lang) => CHROME[lang]);
+  return match || "en";
+}
+
+function t(key) {
+  return (CHROME[state.chrome] || CHROME.en)[key] || CHROME.en[key];
+}
+
+function applyChrome(lang) {
+  state.chrome = CHROME[lang] ? lang : "en";
+  const root = document.documentElement;
+  root.lang = state.chrome;
+  root.dir = RTL_LANGUAGES.has(state.chrome) ? "rtl" : "ltr";
+  document.title = t("title");
+  document.querySelectorAll("[data-i18n]").forEach((el) => {
+    el.textContent = t(el.dataset.i18n);
+  });
+  document.querySelectorAll("[data-i18n-placeholder]").forEach((el) => {
+    el.placeholder = t(el.dataset.i18nPlaceholder);
+  });
+  document.querySelectorAll("[data-i18n-aria-label]").forEach((el) => {
+    el.setAttribute("aria-label", t(el.dataset.i18nAriaLabel));
+  });
+  document.querySelectorAll("[data-speaker]").forEach((el) => {
+    el.textContent = t(el.dataset.speaker) + " ";
+  });
+}
+
+// Saving and restoring the visible conversation -------------------------------------------
+
+function saveConversation() {
+  const kept = state.entries.slice(-MAX_KEPT_ENTRIES);
+  const snapshot = {
+    user: state.user,
+    urlLang: state.urlLang,
+    sendLang: state.sendLang,
+    chrome: state.chrome,
+    entries: kept.map(({ element, ...rest }) => rest),
+  };
+  storageSet("sessionStorage", CONVERSATION_KEY, JSON.stringify(snapshot));
+}
+
+function loadConversation() {
+  try {
+    const snapshot = JSON.parse(storageGet("sessionStorage", CONVERSATION_KEY) || "null");
+    if (!snapshot || snapshot.user !== state.user || !Array.isArray(snapshot.entries)) return null;
+    return snapshot;
+  } catch {
+    return null;
+  }
+}
+
+// Validating what the server sent ------------------------------------------------------------
+
+function cleanLang(value) {
+  return typeof value === "string" && /^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(value) ? value : null;
+}
+
+const MAX_DOCUMENT_CHARS = 20000;
+
+function safeUrl(value) {
+  try {
+    const url = new URL(value, window.location.href);
+    return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+function cleanBotMessage(raw) {
+  if (!raw || typeof raw !== "object") return null;
+  const text = typeof raw.text === "string" ? raw.text : "";
+  const buttons = Array.isArray(raw.buttons)
+    ? raw.buttons.filter((b) => b && typeof b.title === "string" && typeof b.payload === "string")
+      .map((b) => ({ title: b.title, payload: b.payload }))
+    : [];
+  const doc = raw.document;
+  let file = null;
+  if (doc && typeof doc.filename === "string") {
+    // A small text file sent with the message (a calendar entry) is kept as text, so that it
+    // can still be downloaded after a reload; otherwise a link to an http(s) address.
+    if (typeof doc.content === "string" && doc.content.length <= MAX_DOCUMENT_CHARS) {
+      file = { filename: doc.filename, content: doc.content };
+    } else if (safeUrl(doc.url)) {
+      file = { filename: doc.filename, url: safeUrl(doc.url) };
+    }
+  }
+  if (!text && !buttons.length && !file) return null;
+  return {
+    who: "bot",
+    text,
+    lang: cleanLang(raw.lang),
+    dir: raw.dir === "rtl" || raw.dir === "ltr" ? raw.dir : null,
+    buttons,
+    document: file,
+    chosen: null,
+  };
+}
+
+// Drawing ------------------------------------------------------------------------------------
+
+function speakerLabel(speakerKey) {
+  const label = document.createElement("span");
+  label.className = "visually-hidden";
+  label.dataset.speaker = speakerKey;
+  label.textContent = t(speakerKey) + " ";
+  return label;
+}
+
+function textBubble(text, lang, dir) {
+  const bubble = document.createElement("p");
+  bubble.className = "bubble";
+  bubble.dir = dir || "auto";
+  if (lang) bubble.lang = lang;
+  bubble.textContent = text;
+  return bubble;
+}
+
+// The spoken "You:" / "Passerelle:" label stays outside the bubble: inside, its script would
+// decide the bubble's dir="auto" direction instead of the message text.
+function drawMine(entry) {
+  const item = document.createElement("div");
+  item.className = "msg msg--me";
+  item.append(speakerLabel("you"), textBubble(entry.text, null, null));
+  return item;
+}
+
+function drawBot(entry) {
+  const item = document.createElement("div");
+  item.className = "msg msg--bot";
+  item.append(speakerLabel("bot"));
+  if (entry.text) item.append(textBubble(entry.text, entry.lang, entry.dir));
+  if (entry.buttons.length) item.append(drawChoices(entry));
+  if (entry.document) item.append(drawDocument(entry.document));
+  return item;
+}
+
+function drawChoices(entry) {
+  const group = document.createElement("div");
+  group.className = "choices";
+  group.setAttribute("role", "group");
+  group.dir = entry.dir || "auto";
+  if (entry.lang) group.lang = entry.lang;
+  entry.buttons.forEach((button, index) => {
+    const el = document.createElement("button");
+    el.type = "button";
+    el.className = "choice";
+    el.dir = "auto";
+    el.textContent = button.title;
+    el.addEventListener("click", (event) => {
+      // The pressed button is now disabled and has lost focus.
+      if (choose(entry, index, group)) focusInputAfter(event);
+    });
+    group.append(el);
+  });
+  markChoices(group, entry.chosen);
+  return group;
+}
+
+// Once one button of a menu is used, the whole menu is spent: an old menu cannot act twice.
+function markChoices(group, chosen) {
+  const spent = chosen !== null && chosen !== undefined;
+  Array.from(group.children).forEach((el, index) => {
+    el.disabled = spent;
+    if (spent) {
+      el.setAttribute("aria-disabled", "true");
+      el.setAttribute("aria-pressed", String(index === chosen));
+    } else {
+      el.removeAttribute("aria-disabled");
+      el.removeAttribute("aria-pressed");
+    }
+  });
+}
+
+function drawDocument(doc) {
+  const para = document.createElement("p");
+  para.className = "doc";
+  const link = document.createElement("a");
+  link.className = "doc__link";
+  link.href = doc.content !== undefined
+    ? URL.createObjectURL(new Blob([doc.content], { type: "text/calendar" }))
+    : doc.url;
+  link.download = doc.filename;
+  link.dir = "auto";
+  link.textContent = doc.filename;
+  para.append(link);
+  return para;
+}
+
+function addEntry(entry) {
+  entry.element = entry.who === "me" ? drawMine(entry) : drawBot(entry);
+  els.log.append(entry.element);
+  state.entries.push(entry);
+  return entry;
+}
+
+function removeEntry(entry) {
+  entry.element.remove();
+  state.entries = state.entries.filter((e) => e !== entry);
+}
+
+function showNote(message, detail, retry) {
+  const note = document.createElement("div");
+  note.className = "note";
+  const text = document.createElement("p");
+  text.className = "note__text";
+  text.textContent = message;
+  if (detail) {
+    const small = document.createElement("span");
+    small.className = "note__detail";
+    small.dir = "auto";
+    small.textContent = detail;
+    text.append(small);
+  }
+  note.append(text);
+  if (retry) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "note__retry";
+    button.textContent = t("retry");
+    button.addEventListener("click", (event) => {
+      if (state.busy) return;
+      focusInputAfter(event); // the note, and this button, disappear on retry
+      retry();
+    });
+    note.append(button);
+  }
+  els.log.append(note);
+  scrollToEnd();
+}
+
+function clearNotes() {
+  els.log.querySelectorAll(".note").forEach((note) => note.remove());
+}
+
+function scrollToEnd() {
+  els.scroller.scrollTop = els.scroller.scrollHeight;
+}
+
+// A long answer is shown from its start; a short one simply brings the view to the end.
+function scrollToShow(first) {
+  const top = first.offsetTop - 16;
+  const fromFirstToEnd = els.scroller.scrollHeight - top;
+  els.scroller.scrollTop = fromFirstToEnd > els.scroller.clientHeight ? top : els.scroller.scrollHeight;
+}
+
+let typingTimer = 0;
+
+function setBusy(busy) {
+  state.busy = busy;
+  els.send.disabled = busy;
+  window.clearTimeout(typingTimer);
+  if (busy) {
+    typingTimer = window.setTimeout(showTyping, TYPING_DELAY_MS);
+  } else {
+    els.typing.replaceChildren();
+  }
+}
+
+function showTyping() {
+  const dots = document.createElement("span");
+  dots.className = "typing__dots";
+  dots.setAttribute("aria-hidden", "true");
+  dots.append(document.createElement("span"), document.createElement("span"), document.createElement("span"));
+  const words = document.createElement("span");
+  words.textContent = t("typing");
+  els.typing.replaceChildren(dots, words);
+  scrollToEnd();
+}
+
+// Talking to the server ----------------------------------------------------------------------
+
+async function postJson(body) {
+  const controller = new AbortController();
+  const timer = window.setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
+  try {
+    const response = await fetch(API_URL, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify(body),
+      credentials: "same-origin",
+      cache: "no-store",
+      signal: controller.signal,
+    });
+    const data = await response.json().catch(() => null);
+    if (response.ok && data && Array.isArray(data.messages)) {
+      return { ok: true, messages: data.messages.map(cleanBotMessage).filter(Boolean) };
+    }
+    if (response.status === 429) return { ok: false, kind: "busy" };
+    if (response.status === 400) {
+      return { ok: false, kind: "bad", error: data && typeof data.error === "string" ? data.error : "" };
+    }
+    return { ok: false, kind: "server" };
+  } catch {
+    return { ok: false, kind: "network" };
+  } finally {
+    window.clearTimeout(timer);
+  }
+}
+
+// The server refuses a lang it does not speak (400). Rather than failing every message of a
+// link like ?lang=ti, try once without it and, if that works, stop sending it.
+async function post(request) {
+  const body = { user: state.user, ...request };
+  if (!state.sendLang) return postJson(body);
+  const result = await postJson({ ...body, lang: state.sendLang });
+  if (result.ok || result.kind !== "bad") return result;
+  const retried = await postJson(body);
+  if (retried.ok) state.sendLang = null;
+  return retried;
+}
+
+// After the person picks another language in the chat (a language button, or writing in it),
+// the answer comes back in that language: from then on the ?lang of the link must not undo it.
+function followConversationLanguage(messages) {
+  const previous = lastBotLanguage();
+  const latest = [...messages].reverse().find((m) => m.lang);
+  if (!latest) return;
+  if (state.sendLang && latest.lang !== state.sendLang) state.sendLang = null;
+  if (previous && latest.lang !== previous && CHROME[latest.lang]) applyChrome(latest.lang);
+}
+
+function lastBotLanguage() {
+  const last = [...state.entries].reverse().find((e) => e.who === "bot" && e.lang);
+  return last ? last.lang : null;
+}
+
+function failureMessage(kind) {
+  if (kind === "busy") return t("errorBusy");
+  if (kind === "server") return t("errorServer");
+  return t("errorNetwork");
+}
+
+// One round trip: show the person's bubble, wait, show the answers or a note that can retry.
+async function exchange(request, { mine = null, onFailure = () => {}, retry }) {
+  clearNotes();
+  const myEntry = mine === null ? null : addEntry({ who: "me", text: mine });
+  if (myEntry) scrollToEnd();
+  setBusy(true);
+  const result = await post(request);
+  setBusy(false);
+  if (result.ok) {
+    followConversationLanguage(result.messages);
+    const added = result.messages.map((message) => addEntry(message));
+    saveConversation();
+    if (added.length) scrollToShow(added[0].element);
+    return true;
+  }
+  if (myEntry) removeEntry(myEntry);
+  onFailure();
+  saveConversation();
+  if (result.kind === "bad") {
+    showNote(t("notSent"), result.error, null);
+  } else {
+    showNote(failureMessage(result.kind), "", retry);
+  }
+  return false;
+}
+
+function start() {
+  exchange({ text: "/start" }, { retry: start });
+}
+
+async function sendText(text) {
+  if (els.input.value.trim() === text) setInputValue("");
+  const sent = await exchange({ text }, {
+    mine: text,
+    onFailure: () => restoreInput(text),
+    retry: () => sendText(text),
+  });
+  if (sent) els.input.focus();
+}
+
+function choose(entry, index, group) {
+  if (state.busy || (entry.chosen !== null && entry.chosen !== undefined)) return false;
+  entry.chosen = index;
+  markChoices(group, index);
+  exchange({ payload: entry.buttons[index].payload }, {
+    mine: entry.buttons[index].title,
+    onFailure: () => {
+      entry.chosen = null;
+      markChoices(group, null);
+    },
+    retry: () => choose(entry, index, group),
+  });
+  return true;
+}
+
+// The input ----------------------------------------------------------------------------------
+
+// Move focus to the input, except after a finger tap on a phone: there it would pop the
+// keyboard up over the answer the person is about to read.
+function focusInputAfter(event) {
+  const byKeyboard = event.detail === 0;
+  if (byKeyboard || !window.matchMedia("(pointer: coarse)").matches) {
+    els.input.focus({ preventScroll: true });
+  }
+}
+
+function setInputValue(value) {
+  els.input.value = value;
+  fitInput();
+}
+
+// Never lose what the person wrote: put it back, ahead of anything typed meanwhile.
+function restoreInput(text) {
+  const current = els.input.value.trim();
+  if (current === text) return;
+  setInputValue(current ? `${text}\n${current}` : text);
+}
+
+function fitInput() {
+  els.input.style.height = "auto";
+  els.input.style.height = `${els.input.scrollHeight + 4}px`;
+}
+
+function showLengthNote(show) {
+  els.inputNote.textContent = show ? t("tooLong").replace("{max}", String(MAX_TEXT)) : "";
+}
+
+function submit() {
+  const text = els.input.value.trim();
+  if (state.busy || !text) {
+    els.input.focus();
+    return;
+  }
+  if (text.length > MAX_TEXT) {
+    showLengthNote(true);
+    return;
+  }
+  showLengthNote(false);
+  sendText(text);
+  els.input.focus();
+}
+
+function onPaste(event) {
+  const pasted = event.clipboardData ? event.clipboardData.getData("text") : "";
+  const { value, selectionStart, selectionEnd } = els.input;
+  const resulting = value.length - (selectionEnd - selectionStart) + pasted.length;
+  if (resulting > MAX_TEXT) showLengthNote(true);
+}
+
+function onInput() {
+  fitInput();
+  if (els.input.value.length < MAX_TEXT) showLengthNote(false);
+}
+
+function onKeyDown(event) {
+  // Input methods (Ethiopic, Arabic, …) use Enter to confirm a composition: leave it to them.
+  if (event.key !== "Enter" || event.shiftKey || event.isComposing || event.keyCode === 229) return;
+  event.preventDefault();
+  submit();
+}
+
+// Start-up -----------------------------------------------------------------------------------
+
+function restore(snapshot) {
+  snapshot.entries.forEach((entry) => {
+    if (entry.who === "me" && typeof entry.text === "string") {
+      addEntry({ who: "me", text: entry.text });
+    } else if (entry.who === "bot") {
+      const clean = cleanBotMessage(entry);
+      if (!clean) return;
+      const chosen = Number.isInteger(entry.chosen) && entry.chosen < clean.buttons.length ? entry.chosen : null;
+      addEntry({ ...clean, chosen });
+    }
+  });
+}
+
+function init() {
+  state.user = loadUserId();
+  state.urlLang = languageFromUrl();
+  state.sendLang = state.urlLang;
+  const snapshot = loadConversation();
+  const sameLink = snapshot && snapshot.urlLang === state.urlLang;
+  if (sameLink && snapshot.sendLang === null) state.sendLang = null;
+  applyChrome(sameLink && CHROME[snapshot.chrome] ? snapshot.chrome : pickChromeLanguage(state.urlLang));
+
+  els.form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    submit();
+  });
+  els.input.addEventListener("keydown", onKeyDown);
+  els.input.addEventListener("input", onInput);
+  els.input.addEventListener("paste", onPaste);
+
+  if (snapshot && snapshot.entries.length) restore(snapshot);
+  if (state.entries.length) {
+    scrollToEnd();
+  } else {
+    start();
+  }
+}
+
+init();

@@ -1,0 +1,1 @@
+"""Appointments with staff: availability, slots, bookings, reminders."""

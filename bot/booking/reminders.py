@@ -1,0 +1,103 @@
+"""Appointment reminders, sent once each, in the person's language, on their channel.
+
+Each reminder is a row claimed by compare-and-set before sending (see the booking store), so
+two app processes never both send it; one the channel could not take is claimed again once
+its claim is stale. Web chat cannot be written to first: its reminders are dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from babel.dates import format_date, format_time
+
+from bot.booking.model import Appointment, DueReminder
+from bot.booking.slots import BRUSSELS
+from bot.engine.messages import Outbound
+from bot.i18n.catalog import Catalog
+from bot.ports import Clock, RecipientUnreachable, Sender, SendFailed
+
+log = logging.getLogger(__name__)
+
+DEFAULT_REMINDER_HOURS = (24, 2)
+
+
+def reminder_offsets(hours: Sequence[int]) -> tuple[tuple[str, timedelta], ...]:
+    """Reminder kinds (``"24h"``) and how long before the appointment each is sent."""
+    return tuple((f"{h}h", timedelta(hours=h)) for h in sorted(set(hours), reverse=True))
+
+
+REMINDER_OFFSETS = reminder_offsets(DEFAULT_REMINDER_HOURS)
+
+
+class ReminderStore(Protocol):
+    async def claim_due_reminders(
+        self, now: datetime, limit: int, stale_after: timedelta
+    ) -> list[DueReminder]: ...
+
+    async def finish_reminder(self, reminder_id: int, sent: bool, at: datetime) -> None: ...
+
+
+REMINDER_PURPOSE = "appointment_reminder"
+
+
+def reminder_message(catalog: Catalog, appointment: Appointment) -> Outbound:
+    known = appointment.language in catalog.codes
+    lang = appointment.language if known else catalog.default_language
+    local = appointment.starts_at.astimezone(BRUSSELS)
+    place = (
+        catalog.text(lang, "booking.remote")
+        if appointment.remote
+        else ", ".join(p for p in (appointment.place, appointment.address) if p)
+    )
+    params = {
+        "reference": appointment.reference,
+        "date": format_date(local, format="full", locale=catalog.language(lang).locale),
+        "time": format_time(local, format="HH:mm", locale=catalog.language(lang).locale),
+        "place": place,
+    }
+    text = catalog.text(lang, "booking.reminder", **params)
+    return Outbound(text, lang, purpose=REMINDER_PURPOSE, params=tuple(params.items()))
+
+
+class ReminderSweeper:
+    def __init__(
+        self,
+        store: ReminderStore,
+        senders: Mapping[str, Sender],
+        catalog: Catalog,
+        clock: Clock,
+        stale_after: timedelta = timedelta(minutes=10),
+    ) -> None:
+        self._store = store
+        self._senders = senders
+        self._catalog = catalog
+        self._clock = clock
+        self._stale_after = stale_after
+
+    async def run_once(self, limit: int = 50) -> int:
+        """Send the reminders that are due; the number sent."""
+        due = await self._store.claim_due_reminders(self._clock.now(), limit, self._stale_after)
+        sent = 0
+        for item in due:
+            sender = self._senders.get(item.channel)
+            if sender is None:
+                await self._store.finish_reminder(item.id, False, self._clock.now())
+                continue
+            message = reminder_message(self._catalog, item.appointment)
+            try:
+                await sender.send(item.address, [message])
+            except RecipientUnreachable:
+                await self._store.finish_reminder(item.id, False, self._clock.now())
+                continue
+            except SendFailed as failure:
+                if not failure.retryable:
+                    await self._store.finish_reminder(item.id, False, self._clock.now())
+                log.info("reminder %s not sent now: %s", item.id, failure)
+                continue  # a retryable failure is claimed again once its claim is stale
+            await self._store.finish_reminder(item.id, True, self._clock.now())
+            sent += 1
+        return sent

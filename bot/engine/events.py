@@ -1,0 +1,88 @@
+"""Events: what a turn produced, in the past tense, for the host to apply.
+
+The host (``bot.conversation``) persists them in the turn's transaction and sends messages
+only after commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.engine.inputs import LanguageSource
+from bot.engine.messages import Outbound
+from bot.engine.session import SessionStatus
+
+
+@dataclass(frozen=True, slots=True)
+class MsgCreated:
+    """The bot says something to the person."""
+
+    message: Outbound
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageChanged:
+    lang: str
+    source: LanguageSource
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChanged:
+    status: SessionStatus
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MsgRelayed:
+    """A message from the person, passed to the staff member leading a handed-over session."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentRecorded:
+    """The person accepted or refused the versioned consent text, in this language."""
+
+    version: str
+    lang: str
+    accepted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ContactForgotten:
+    """The person asked to erase everything kept about them (``/forget``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class BookingMade:
+    """The person booked a slot (``replaces``: the booking it moves, cancelled with it)."""
+
+    reference: str
+    staff_id: int
+    place_id: int
+    appointment_type: str
+    starts_at: datetime
+    ends_at: datetime
+    language: str
+    interpreter_needed: bool
+    shared_answers: dict[str, Any] | None = None
+    replaces: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BookingCancelled:
+    reference: str
+
+
+Event = (
+    MsgCreated
+    | LanguageChanged
+    | StatusChanged
+    | MsgRelayed
+    | ConsentRecorded
+    | ContactForgotten
+    | BookingMade
+    | BookingCancelled
+)

@@ -1,0 +1,526 @@
+"""The engine: resumes a session with the person's input and returns the events of the turn.
+
+Pure: no clock, no I/O. Everything impure (time, language decision, NLU result) arrives in
+the resume, so a turn replays exactly in a test. Global behaviour lives here — commands, the
+main and language menus, handoff, digressions, the return after a long silence — and the
+flows themselves are run by ``FlowRunner``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.booking.dialogue import BookingDialogue
+from bot.engine.actions import DEFAULT_VALIDATORS, Action, ActionOutcome, Validator
+from bot.engine.events import ContactForgotten, Event, MsgRelayed
+from bot.engine.flow_runner import FlowLoopError, FlowRunner
+from bot.engine.inputs import LanguageDecision, LanguageSource, MsgResume
+from bot.engine.messages import Button
+from bot.engine.session import Session, SessionStatus
+from bot.engine.turn import Turn
+from bot.flows.spec import Flow
+from bot.i18n.catalog import Catalog
+from bot.schemes.catalogue import Scheme, SchemeCatalogue
+from bot.schemes.eligibility import needed_answers
+from bot.schemes.presenting import SchemePresenter
+from bot.understanding.normalize import fold, words
+
+MENU_ITEMS = ("prequalification", "schemes", "appointment", "events", "human", "language")
+PREQUALIFICATION = "prequalification"
+RETURN_AFTER = timedelta(hours=24)
+MIN_INTENT_CONFIDENCE = 0.5
+MAX_MISSES = 2
+ACTION_NAMES = frozenset({"schemes.evaluate", "handoff.start", "booking.start"})
+# What people ask about, and the scheme that answers it.
+SCHEME_INTENTS = {
+    "ask_microcredit": "microstart_credit",
+    "ask_tremplin": "tremplin",
+    "ask_cpas_support": "cpas_route",
+    "ask_undocumented": "saamo_hub",
+    "ask_newcomer_incubator": "interlab",
+    "ask_management_knowledge": "regulated_profession",
+}
+REGIONAL_PREMIUMS = {"BXL": "actiris_premium", "VLA": "transitiepremie", "WAL": "airbag"}
+
+# Intents whose conversations arrive with later issues; until then the person is told so
+# honestly and offered a person, instead of a guess.
+PENDING_INTENTS = frozenset({"ask_events", "signup_event"})
+BOOKING_INTENTS = frozenset({"book_appointment", "cancel_appointment", "reschedule_appointment"})
+NLU_FALLBACK = "nlu_fallback"  # Rasa's FallbackClassifier: no intent is likely enough
+MIN_SUGGESTION_CONFIDENCE = 0.1
+# Intents that can be offered as a button when the meaning is unsure, and their labels.
+INTENT_LABELS = {
+    "start_prequalification": "menu.prequalification",
+    "ask_regional_premium": "menu.schemes",
+    "book_appointment": "menu.appointment",
+    "cancel_appointment": "booking.cancel",
+    "reschedule_appointment": "booking.move",
+    "ask_events": "menu.events",
+    "human_handoff": "menu.human",
+    "change_language": "menu.language",
+    "privacy": "commands.privacy",
+    "help": "commands.help",
+}
+# What a person may ask in the middle of the questions; the bot answers, then offers to go on.
+DIGRESSIONS = (
+    PENDING_INTENTS
+    | BOOKING_INTENTS
+    | set(SCHEME_INTENTS)
+    | {
+        "ask_regional_premium",
+        "human_handoff",
+        "change_language",
+        "help",
+        "privacy",
+        "out_of_scope",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Sprint:
+    """The outcome of one resume: the new session and what happened, in order."""
+
+    session: Session
+    events: tuple[Event, ...]
+
+
+class Engine:
+    """Runs the conversation for one contact, one input at a time."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        flows: Mapping[str, Flow],
+        retention_days: int,
+        schemes: SchemeCatalogue,
+        validators: Mapping[str, Validator] | None = None,
+    ) -> None:
+        self._catalog = catalog
+        self._retention_days = retention_days
+        self.schemes = SchemePresenter(schemes)
+        registered: dict[str, Action] = {
+            "schemes.evaluate": self.schemes.evaluate_action,
+            "handoff.start": self._handoff_action,
+            "booking.start": self._booking_action,
+        }
+        self.booking = BookingDialogue(self._main_menu)
+        self.flows = FlowRunner(flows, registered, validators or DEFAULT_VALIDATORS)
+        self._commands: dict[str, Callable[[Turn], None]] = {
+            "start": self._greet,
+            "menu": self._main_menu,
+            "language": self._language_menu,
+            "help": self._help,
+            "human": lambda turn: self._hand_over(turn, "asked"),
+            "privacy": lambda turn: self._inform(turn, "privacy"),
+            "mydata": self._my_data,
+            "forget": self._forget,
+            "cancel": self._cancel,
+        }
+
+    def new_session(self, language: LanguageDecision) -> Session:
+        return Session(language=language.lang, language_source=language.source)
+
+    def resume(self, session: Session, resume: MsgResume) -> Sprint:
+        previous_input = session.last_input_at
+        turn = Turn(
+            self._catalog, session.evolve(last_input_at=resume.now), resume, self._retention_days
+        )
+        turn.set_language(resume.language)
+        produced_before = len(turn.events)
+        try:
+            self._dispatch(turn, previous_input)
+        except FlowLoopError:
+            # A content problem fails this conversation's flow kindly, without the flood of
+            # messages the loop produced; the service goes on.
+            del turn.events[produced_before:]
+            turn.put(stack=None, editing=None, returning_to=None, multi=None, misses=None)
+            turn.say("flow.failed")
+            turn.flow_finished = True
+        if turn.flow_finished and turn.session.status == SessionStatus.ACTIVE:
+            self._main_menu(turn)
+        if resume.language.unsure and not turn.get("language_checked"):
+            self._check_language(turn)
+        return Sprint(turn.session, tuple(turn.events))
+
+    def _check_language(self, turn: Turn) -> None:
+        """A weak guess at the person's language: ask once, in that language, if it is right."""
+        language = self._catalog.language(turn.lang)
+        buttons = (
+            turn.button("language.confirm_yes", f"lang:{turn.lang}"),
+            turn.button("language.confirm_other", "cmd:language"),
+        )
+        turn.say("language.confirm", buttons, name=language.native_name)
+        turn.put(language_checked=True)
+
+    def _dispatch(self, turn: Turn, previous_input: datetime | None) -> None:
+        resume = turn.resume
+        command = _command_name(resume.text) or _prefixed(resume.payload, "cmd:")
+        if command is not None:
+            self._run_command(turn, command)
+        elif _prefixed(resume.payload, "media:") is not None:
+            self._unsupported_media(turn)
+        elif turn.session.status == SessionStatus.HANDED_OVER:
+            self._relay(turn)
+        elif self._came_back(turn, previous_input):
+            self._welcome_back(turn)
+        elif resume.payload is not None:
+            self._on_payload(turn, resume.payload)
+        else:
+            self._on_text(turn)
+
+    # Commands and menus -----------------------------------------------------------------
+
+    def _run_command(self, turn: Turn, command: str) -> None:
+        handler = self._commands.get(command)
+        if handler is None:
+            turn.say("not_understood")
+            self._main_menu(turn)
+            return
+        if turn.session.status == SessionStatus.HANDED_OVER and command in {
+            "start",
+            "menu",
+            "cancel",
+        }:
+            turn.set_status(SessionStatus.ACTIVE)
+            turn.put(handoff_acknowledged=None)
+            turn.say("handoff.ended")
+        handler(turn)
+
+    def _unsupported_media(self, turn: Turn) -> None:
+        """A voice note, photo or file: say kindly what the bot reads, offer a person."""
+        buttons = [turn.button("menu.human", "cmd:human"), turn.button("flow.menu", "cmd:menu")]
+        if self.flows.current(turn) is not None:
+            buttons.insert(0, turn.button("flow.resume", "flow:resume"))
+        turn.say("media.unsupported", tuple(buttons))
+
+    def _greet(self, turn: Turn) -> None:
+        turn.say("greeting")
+        self._main_menu(turn)
+
+    def _main_menu(self, turn: Turn) -> None:
+        buttons = [turn.button(f"menu.{item}", f"menu:{item}") for item in MENU_ITEMS]
+        if self.flows.current(turn) is not None:
+            buttons.insert(0, turn.button("flow.resume", "flow:resume"))
+        turn.say("menu.prompt", tuple(buttons))
+        turn.wait_for("main_menu")
+
+    def _language_menu(self, turn: Turn) -> None:
+        buttons = tuple(
+            Button(language.native_name, f"lang:{language.code}")
+            for language in self._catalog.languages
+        )
+        turn.say("language.prompt", buttons)
+        turn.wait_for("language_menu")
+
+    def _help(self, turn: Turn) -> None:
+        self._inform(turn, "help")
+
+    def _inform(self, turn: Turn, key: str, **params: object) -> None:
+        """Answer a side question, then offer to go on with the questions or the menu."""
+        turn.say(key, (), **params)
+        if self.flows.current(turn) is not None:
+            self._offer_resume(turn)
+        elif key == "help":
+            self._main_menu(turn)
+
+    def _offer_resume(self, turn: Turn) -> None:
+        buttons = (turn.button("flow.resume", "flow:resume"), turn.button("flow.menu", "cmd:menu"))
+        turn.say("flow.resume_offer", buttons)
+        turn.wait_for("resume_offer")
+
+    def _my_data(self, turn: Turn) -> None:
+        language = self._catalog.language(turn.lang).native_name
+        self._inform(turn, "mydata", language=language)
+
+    def _forget(self, turn: Turn) -> None:
+        turn.emit(ContactForgotten())
+        turn.say("forget.done")
+        turn.session = self.new_session(LanguageDecision(turn.lang, LanguageSource.DEFAULT))
+
+    def _cancel(self, turn: Turn) -> None:
+        if self.flows.current(turn) is not None:
+            turn.put(
+                stack=None, editing=None, returning_to=None, multi=None, misses=None, only=None
+            )
+            turn.say("flow.cancelled")
+        else:
+            turn.say("cancel.done")
+        self._main_menu(turn)
+
+    # Handoff --------------------------------------------------------------------------------
+
+    def _hand_over(self, turn: Turn, reason: str) -> None:
+        turn.set_status(SessionStatus.HANDED_OVER, reason)
+        turn.wait_for(None)
+        turn.say("handoff.started")
+
+    def _booking_action(self, turn: Turn) -> ActionOutcome:
+        self.booking.start(turn)
+        return ActionOutcome.STOP
+
+    def _handoff_action(self, turn: Turn) -> ActionOutcome:
+        self._hand_over(turn, "prequalification")
+        return ActionOutcome.STOP
+
+    def _relay(self, turn: Turn) -> None:
+        if turn.resume.text is not None:
+            turn.emit(MsgRelayed(turn.resume.text))
+        if not turn.get("handoff_acknowledged"):
+            turn.say("handoff.relayed")
+            turn.put(handoff_acknowledged=True)
+
+    # Coming back after a long silence ----------------------------------------------------
+
+    def _came_back(self, turn: Turn, previous_input: datetime | None) -> bool:
+        if previous_input is None or self.flows.current(turn) is None:
+            return False
+        payload = turn.resume.payload or ""
+        if payload.startswith(("flow:", "lang:")):
+            return False
+        return turn.resume.now - previous_input > RETURN_AFTER
+
+    def _welcome_back(self, turn: Turn) -> None:
+        buttons = (
+            turn.button("flow.resume", "flow:resume"),
+            turn.button("flow.restart", "flow:restart"),
+        )
+        turn.say("flow.welcome_back", buttons)
+        turn.wait_for("welcome_back")
+
+    # Buttons --------------------------------------------------------------------------------
+
+    def _on_payload(self, turn: Turn, payload: str) -> None:
+        kind, _, value = payload.partition(":")
+        if kind == "lang" and value in self._catalog.codes:
+            turn.set_language(LanguageDecision(value, LanguageSource.EXPLICIT))
+            turn.say("language.changed")
+            if not self.flows.reask(turn):
+                self._main_menu(turn)
+        elif kind == "menu" and value in MENU_ITEMS:
+            self._on_menu_item(turn, value)
+        elif self._flow_button(turn, kind, value):
+            return
+        elif kind == "bk":
+            self.booking.on_payload(turn, value)
+        elif kind == "int" and (value in INTENT_LABELS or value in SCHEME_INTENTS):
+            self._on_intent(turn, value)
+        elif kind in {"s", "sd", "ss", "se"} and value in self.schemes.catalogue.schemes:
+            self._scheme_button(turn, kind, self.schemes.catalogue.schemes[value])
+        elif payload == "flow:resume":
+            if not self.flows.reask(turn):
+                self._main_menu(turn)
+        elif payload == "flow:restart":
+            turn.put(
+                stack=None, answers=None, editing=None, returning_to=None, multi=None, only=None
+            )
+            self.flows.start(turn, PREQUALIFICATION)
+        else:
+            # An old, already used or forged button: say so kindly and show what is possible.
+            turn.say("flow.expired")
+            if not self.flows.reask(turn):
+                self._main_menu(turn)
+
+    def _scheme_button(self, turn: Turn, kind: str, scheme: Scheme) -> None:
+        if kind == "s":
+            self.schemes.card(turn, scheme)
+        elif kind == "sd":
+            self.schemes.details(turn, scheme)
+        elif kind == "ss":
+            self.schemes.sources(turn, scheme)
+        else:
+            self._am_i_eligible(turn, scheme)
+
+    def _am_i_eligible(self, turn: Turn, scheme: Scheme) -> None:
+        """Ask only the questions this scheme's rule still needs, then give its verdict."""
+        needed = needed_answers(scheme, turn.answers)
+        if not needed:
+            self.schemes.show_verdict(turn, scheme)
+            return
+        turn.put(stack=None, only=list(needed), eligibility_for=scheme.id)
+        self.flows.start(turn, PREQUALIFICATION)
+
+    def _flow_button(self, turn: Turn, kind: str, value: str) -> bool:
+        """An answer (``a:<node>:<code>``) or a summary change (``e:<node>``) still valid."""
+        if kind == "a":
+            return self.flows.answer_payload(turn, *_split_answer(value))
+        return kind == "e" and self.flows.edit(turn, value)
+
+    def _on_menu_item(self, turn: Turn, item: str) -> None:
+        if item == "prequalification":
+            self._start_prequalification(turn)
+        elif item == "human":
+            self._hand_over(turn, "menu")
+        elif item == "language":
+            self._language_menu(turn)
+        elif item == "schemes":
+            self.schemes.menu(turn)
+        elif item == "appointment":
+            self.booking.start(turn)
+        else:
+            self._not_ready(turn)
+
+    def _start_prequalification(self, turn: Turn) -> None:
+        current = self.flows.current(turn)
+        if current is not None and current[0].id == PREQUALIFICATION:
+            self.flows.reask(turn)
+        else:
+            self.flows.start(turn, PREQUALIFICATION)
+
+    def _not_ready(self, turn: Turn) -> None:
+        buttons = (turn.button("menu.human", "menu:human"), turn.button("menu.back", "cmd:menu"))
+        turn.say("not_ready", buttons)
+
+    # Free text ------------------------------------------------------------------------------
+
+    def _on_text(self, turn: Turn) -> None:
+        text = turn.resume.text or ""
+        in_flow = self.flows.current(turn) is not None and turn.session.wait not in {
+            "main_menu",
+            "language_menu",
+            "resume_offer",
+            "welcome_back",
+        }
+        if in_flow and self.flows.answer_text(turn, text):
+            return
+        named = self._scheme_named(text)
+        if named is not None:
+            self.schemes.card(turn, named)
+            if self.flows.current(turn) is not None:
+                self._offer_resume(turn)
+            return
+        nlu = turn.resume.nlu
+        if nlu is None or turn.resume.nlu_unavailable:
+            turn.say("nlu_unavailable")
+            if not (in_flow and self.flows.reask(turn)):
+                self._main_menu(turn)
+            return
+        confident = nlu.confidence >= MIN_INTENT_CONFIDENCE and nlu.intent != NLU_FALLBACK
+        intent = nlu.intent if confident else None
+        if in_flow and intent not in DIGRESSIONS:
+            self._missed(turn)
+            return
+        if intent is None and self._offer_likeliest(turn, nlu.ranking):
+            return
+        self._on_intent(turn, intent)
+
+    def _offer_likeliest(self, turn: Turn, ranking: tuple[tuple[str, float], ...]) -> bool:
+        """Unsure of the meaning: offer the two likeliest intents as buttons, not a guess."""
+        offered = [
+            (name, label)
+            for name, confidence in ranking
+            if confidence >= MIN_SUGGESTION_CONFIDENCE
+            and (label := self._intent_label(turn, name)) is not None
+        ][:2]
+        if len(offered) < 2:
+            return False
+        buttons = [Button(label, f"int:{name}") for name, label in offered]
+        buttons.append(turn.button("flow.menu", "cmd:menu"))
+        turn.say("not_understood", tuple(buttons))
+        return True
+
+    def _intent_label(self, turn: Turn, intent: str) -> str | None:
+        """A button label for an intent, taken from texts that exist in every language."""
+        scheme_id = SCHEME_INTENTS.get(intent)
+        if scheme_id is not None and scheme_id in self.schemes.catalogue.schemes:
+            return self.schemes.catalogue.schemes[scheme_id].text("button", turn.lang)
+        key = INTENT_LABELS.get(intent)
+        return turn.text(key) if key is not None else None
+
+    def _scheme_question(self, turn: Turn, intent: str) -> None:
+        schemes = self.schemes.catalogue.schemes
+        scheme_id = SCHEME_INTENTS.get(intent) or self._regional_premium(turn)
+        if scheme_id is not None and scheme_id in schemes:
+            self.schemes.card(turn, schemes[scheme_id])
+        elif intent == "ask_regional_premium":
+            self.schemes.choose(turn, "schemes.regional_prompt", tuple(REGIONAL_PREMIUMS.values()))
+        else:
+            self.schemes.menu(turn)
+        if self.flows.current(turn) is not None:
+            self._offer_resume(turn)
+
+    def _regional_premium(self, turn: Turn) -> str | None:
+        for predicate, scheme_id in REGIONAL_PREMIUMS.items():
+            if self.schemes.catalogue.predicates[predicate].evaluate(turn.answers) is True:
+                return scheme_id
+        return None
+
+    def _scheme_named(self, text: str) -> Scheme | None:
+        """A scheme whose name or alias the person typed ("c'est quoi tremplin")."""
+        folded = fold(text)
+        typed = set(words(folded))
+        for scheme in self.schemes.catalogue.schemes.values():
+            for alias in scheme.aliases:
+                alias_folded = fold(alias)
+                if alias_folded in typed or (" " in alias_folded and alias_folded in folded):
+                    return scheme
+        return None
+
+    def _missed(self, turn: Turn) -> None:
+        misses = int(turn.get("misses", 0)) + 1
+        if misses < MAX_MISSES:
+            self.flows.reask(turn, hint=True)
+            turn.put(misses=misses)
+            return
+        current = self.flows.current(turn)
+        buttons = [
+            turn.button("menu.human", "menu:human"),
+            turn.button("flow.resume", "flow:resume"),
+        ]
+        if current is not None and current[1].optional:
+            buttons.insert(1, turn.button("flow.prefer_not_to_say", f"a:{current[1].id}:SKIPPED"))
+        turn.say("flow.offer_person", tuple(buttons))
+        turn.put(misses=None)
+
+    def _on_intent(self, turn: Turn, intent: str | None) -> None:
+        if intent == "greet":
+            self._greet(turn)
+        elif intent == "start_prequalification":
+            self._start_prequalification(turn)
+        elif intent in SCHEME_INTENTS or intent == "ask_regional_premium":
+            self._scheme_question(turn, intent)
+        elif intent == "book_appointment":
+            self.booking.start(turn)
+        elif intent in {"cancel_appointment", "reschedule_appointment"}:
+            self.booking.cancel_or_move(turn)
+        elif intent in PENDING_INTENTS:
+            self._not_ready(turn)
+            if self.flows.current(turn) is not None:
+                self._offer_resume(turn)
+        elif intent == "human_handoff":
+            self._hand_over(turn, "asked")
+        elif intent == "change_language":
+            self._language_menu(turn)
+        elif intent in {"help", "privacy"}:
+            self._inform(turn, intent)
+        elif intent in {"thanks", "goodbye"}:
+            turn.say(intent)
+        elif intent == "out_of_scope":
+            self._inform(turn, "out_of_scope")
+            if self.flows.current(turn) is None:
+                self._main_menu(turn)
+        else:
+            turn.say("not_understood")
+            self._main_menu(turn)
+
+
+def _split_answer(value: str) -> tuple[str, str]:
+    node_id, _, code = value.partition(":")
+    return node_id, code
+
+
+def _prefixed(payload: str | None, prefix: str) -> str | None:
+    """Buttons such as "back to menu" carry ``cmd:<command>`` and act as the typed command."""
+    if payload is None or not payload.startswith(prefix):
+        return None
+    return payload[len(prefix) :]
+
+
+def _command_name(text: str | None) -> str | None:
+    """``/start@passerelle_bot payload`` -> ``start``; None when the text is no command."""
+    if text is None or not text.startswith("/"):
+        return None
+    word = text[1:].split(maxsplit=1)[0] if len(text) > 1 else ""
+    return word.split("@", 1)[0].lower()

@@ -1,0 +1,45 @@
+"""All conversation content at once: languages, texts and flows, checked against each other."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.flows.loader import FlowError, load_flows
+from bot.flows.spec import Flow
+from bot.flows.validate import flow_problems
+from bot.i18n.catalog import Catalog, load_catalog
+from bot.schemes.catalogue import SchemeCatalogue, load_schemes
+from bot.understanding.lexicon import intents_in
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    catalog: Catalog
+    flows: dict[str, Flow]
+    schemes: SchemeCatalogue
+
+
+def load_content(
+    content_dir: Path,
+    nlu_dir: Path,
+    *,
+    actions: Collection[str],
+    validators: Collection[str],
+    default_language: str = "fr",
+) -> Content:
+    """Load and cross-check everything; raises CatalogError or FlowError listing each problem."""
+    catalog = load_catalog(content_dir, default_language)
+    flows = load_flows(content_dir)
+    problems = flow_problems(
+        flows,
+        text_keys=catalog.texts[catalog.default_language].keys(),
+        intents=intents_in(nlu_dir, catalog.codes),
+        actions=actions,
+        validators=validators,
+    )
+    if problems:
+        raise FlowError("\n".join(problems))
+    schemes = load_schemes(content_dir / "schemes", catalog.codes)
+    return Content(catalog=catalog, flows=flows, schemes=schemes)

@@ -1,0 +1,1 @@
+"""Text catalogues (``flows/texts/<lang>.yml``) and the supported languages."""

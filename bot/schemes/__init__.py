@@ -1,0 +1,1 @@
+"""Support schemes: the catalogue (flows/schemes/), indicative eligibility, appointment routing."""

@@ -1,0 +1,1 @@
+"""Understanding the person: which language they write, and what they mean."""

@@ -1,0 +1,141 @@
+"""Which language the person writes, and which language the conversation uses.
+
+An explicit choice (a language button, ``/language``, the web chat's ``lang``, a deep link)
+sticks. Otherwise: the letters first (``scripts``: Ethiopic is Tigrinya, Ukrainian and Russian
+letters, Pashto and Persian letters), then the words of the message in a lexicon built from
+the NLU training examples of each language (reliable on the 1-4 word messages people send
+first), then langdetect, restricted to the languages the letters allow, for longer messages.
+A message without a confident answer ("ok", a number, an emoji) never switches the language;
+a weak answer is marked unsure so the bot can ask.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.engine.inputs import LanguageDecision, LanguageSource
+from bot.understanding.normalize import words
+from bot.understanding.scripts import candidates
+
+LANGDETECT_MIN_CHARS = 20
+LANGDETECT_MIN_PROBABILITY = 0.9
+LANGDETECT_UNSURE_PROBABILITY = 0.6
+SCRIPT_ALONE_MIN_CHARS = 3
+SMOOTHING = 0.05
+# Log-likelihood margins between the two likeliest languages: below UNSURE no guess, above
+# SURE a guess that may switch the conversation.
+UNSURE_MARGIN = math.log(3)
+SURE_MARGIN = math.log(4)
+BELGIAN_LANGUAGES = ("fr", "nl", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    lang: str
+    confidence: float
+    sure: bool = True
+
+
+class LanguageDetector:
+    """Detects the language of a message among the supported ones, or says it cannot."""
+
+    def __init__(self, supported: Sequence[str], lexicon: Mapping[str, Counter[str]]) -> None:
+        self._supported = tuple(supported)
+        self._lexicon = {lang: lexicon.get(lang, Counter()) for lang in self._supported}
+        self._totals = {lang: sum(counts.values()) for lang, counts in self._lexicon.items()}
+        self._vocabulary = len(set().union(*self._lexicon.values())) or 1
+        self._langdetect_ready = False
+
+    def detect(self, text: str) -> Detection | None:
+        tokens = words(text)
+        allowed, settled = candidates(text, self._supported)
+        if not tokens or not allowed:
+            return None
+        if settled is not None:
+            return Detection(settled, 0.95)
+        by_lexicon = self._by_lexicon(tokens, allowed)
+        if by_lexicon is not None:
+            return by_lexicon
+        if len(allowed) == 1 and len(text) >= SCRIPT_ALONE_MIN_CHARS:
+            return Detection(allowed[0], 0.9)  # the only language written in these letters
+        if len(text) >= LANGDETECT_MIN_CHARS:
+            found = self._by_langdetect(text, allowed)
+            if found is not None:
+                return found
+        if not set(allowed) & set(BELGIAN_LANGUAGES):
+            # Arabic or Cyrillic letters rule out the default language: the likeliest of the
+            # languages they allow is a better guess, and it is checked with the person.
+            return Detection(allowed[0], 0.5, sure=False)
+        return None
+
+    def _by_lexicon(self, tokens: list[str], allowed: Sequence[str]) -> Detection | None:
+        """Naive Bayes over the words of the training examples: a word common in one language
+        and rare in another ("hi") counts for the first, a word nobody knows counts for none."""
+        allowed = [lang for lang in allowed if self._totals[lang]]  # languages with examples
+        known = [
+            t for t in tokens if len(t) > 1 and any(t in self._lexicon[lang] for lang in allowed)
+        ]  # one letter ("a", "b") says nothing
+        if not known:
+            return None
+        scores = {}
+        for lang in allowed:
+            counts, total = self._lexicon[lang], self._totals[lang]
+            scores[lang] = sum(
+                math.log((counts.get(t, 0) + SMOOTHING) / (total + SMOOTHING * self._vocabulary))
+                for t in known
+            )
+        ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
+        best_lang, best = ranked[0]
+        margin = best - ranked[1][1] if len(ranked) > 1 else SURE_MARGIN
+        if margin < UNSURE_MARGIN:
+            return None
+        confidence = 1.0 - math.exp(-margin)
+        return Detection(best_lang, confidence, sure=margin >= SURE_MARGIN)
+
+    def _by_langdetect(self, text: str, allowed: Sequence[str]) -> Detection | None:
+        from langdetect import DetectorFactory, detect_langs
+        from langdetect.lang_detect_exception import LangDetectException
+
+        if not self._langdetect_ready:
+            DetectorFactory.seed = 0  # langdetect is random without a seed
+            self._langdetect_ready = True
+        try:
+            found = detect_langs(text)
+        except LangDetectException:
+            return None
+        for candidate in found:
+            if candidate.lang in allowed and candidate.prob >= LANGDETECT_UNSURE_PROBABILITY:
+                sure = candidate.prob >= LANGDETECT_MIN_PROBABILITY
+                return Detection(candidate.lang, float(candidate.prob), sure=sure)
+        return None
+
+
+def choose_language(
+    current: LanguageDecision | None,
+    *,
+    explicit: str | None,
+    hint: str | None,
+    detected: Detection | None,
+    supported: Sequence[str],
+    default: str,
+) -> LanguageDecision:
+    """Decide the conversation language for this turn; ``current`` is None for a new contact."""
+    if explicit is not None and explicit in supported:
+        return LanguageDecision(explicit, LanguageSource.EXPLICIT)
+    if current is not None and current.source == LanguageSource.EXPLICIT:
+        return current
+    if detected is not None and detected.lang in supported and detected.sure:
+        return LanguageDecision(detected.lang, LanguageSource.DETECTED)
+    weakly_set = current is None or current.source in {LanguageSource.DEFAULT, LanguageSource.HINT}
+    new_guess = detected is not None and (current is None or detected.lang != current.lang)
+    if detected is not None and detected.lang in supported and weakly_set and new_guess:
+        return LanguageDecision(detected.lang, LanguageSource.DETECTED, unsure=True)
+    if current is not None:
+        return current
+    base_hint = hint.split("-")[0].lower() if hint else None
+    if base_hint is not None and base_hint in supported:
+        return LanguageDecision(base_hint, LanguageSource.HINT)
+    return LanguageDecision(default, LanguageSource.DEFAULT)

@@ -1,0 +1,44 @@
+"""Word lists per language, taken from the NLU training examples in ``nlu_data/<lang>/``."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+from bot.understanding.normalize import words
+
+# Rasa entity annotations: "[Liège](city)" or "[Liège]{"entity": "city"}" -> "Liège".
+_ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
+
+
+def training_examples(nlu_dir: Path, lang: str) -> list[tuple[str, str]]:
+    """``(intent, example)`` pairs of one language, in file order."""
+    pairs: list[tuple[str, str]] = []
+    for path in sorted((nlu_dir / lang).glob("*.yml")):
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for block in document.get("nlu") or []:
+            intent = block.get("intent")
+            if not intent:
+                continue
+            for line in str(block.get("examples", "")).splitlines():
+                example = _ANNOTATION.sub(r"\1", line.strip().removeprefix("- ").strip())
+                if example:
+                    pairs.append((intent, example))
+    return pairs
+
+
+def load_lexicon(nlu_dir: Path, languages: tuple[str, ...]) -> dict[str, Counter[str]]:
+    return {
+        lang: Counter(
+            word for _, example in training_examples(nlu_dir, lang) for word in words(example)
+        )
+        for lang in languages
+    }
+
+
+def intents_in(nlu_dir: Path, languages: tuple[str, ...]) -> set[str]:
+    """Every intent with at least one training example in one of the languages."""
+    return {intent for lang in languages for intent, _ in training_examples(nlu_dir, lang)}

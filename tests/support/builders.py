@@ -1,0 +1,85 @@
+"""Builders for the real core objects from the real content in flows/ and nlu_data/."""
+
+from __future__ import annotations
+
+import random
+from functools import cache
+
+from sqlalchemy import Engine
+
+from adapters.crypto import AddressCipher
+from adapters.db.booking_store import SqlBookingStore
+from adapters.db.conversation_store import SqlConversationStore
+from adapters.db.database import make_sessions
+from adapters.db.demo import load_demo
+from adapters.settings import PROJECT_DIR
+from bot.booking.model import REFERENCE_ALPHABET, REFERENCE_LENGTH
+from bot.conversation import TurnHandler
+from bot.engine.actions import DEFAULT_VALIDATORS
+from bot.engine.runner import ACTION_NAMES
+from bot.engine.runner import Engine as ConversationEngine
+from bot.flows.content import Content, load_content
+from bot.i18n.catalog import Catalog
+from bot.understanding.language import LanguageDetector
+from bot.understanding.lexicon import load_lexicon
+from tests.support.stubs import ScriptedNlu, StepClock
+
+CONTENT_DIR = PROJECT_DIR / "flows"
+NLU_DIR = PROJECT_DIR / "nlu_data"
+TEST_SECRET = "test-secret-key-0123456789abcdef0123456789"
+TEST_ENCRYPTION_KEY = "A" * 43 + "="
+
+
+def booking_store(db: Engine, seed: int = 7) -> SqlBookingStore:
+    """Booking codes drawn from a seeded generator, so transcripts are reproducible."""
+    draw = random.Random(seed)  # noqa: S311 - reproducible test codes, not secrets
+
+    def code() -> str:
+        return "".join(draw.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+    return SqlBookingStore(make_sessions(db), AddressCipher(TEST_ENCRYPTION_KEY), codes=code)
+
+
+def load_demo_data(db: Engine) -> None:
+    load_demo(make_sessions(db), CONTENT_DIR / "demo" / "appointments.yml")
+
+
+def store(db: Engine) -> SqlConversationStore:
+    return SqlConversationStore(make_sessions(db), AddressCipher(TEST_ENCRYPTION_KEY))
+
+
+@cache
+def content() -> Content:
+    return load_content(
+        CONTENT_DIR, NLU_DIR, actions=ACTION_NAMES, validators=DEFAULT_VALIDATORS.keys()
+    )
+
+
+def catalog() -> Catalog:
+    return content().catalog
+
+
+@cache
+def detector() -> LanguageDetector:
+    return LanguageDetector(catalog().codes, load_lexicon(NLU_DIR, catalog().codes))
+
+
+def engine() -> ConversationEngine:
+    return ConversationEngine(
+        catalog(), content().flows, retention_days=180, schemes=content().schemes
+    )
+
+
+def turn_handler(
+    db: Engine, nlu: ScriptedNlu | None = None, clock: StepClock | None = None
+) -> TurnHandler:
+    return TurnHandler(
+        engine=engine(),
+        catalog=catalog(),
+        store=store(db),
+        nlu=nlu or ScriptedNlu(),
+        detector=detector(),
+        clock=clock or StepClock(),
+        secret_key=TEST_SECRET,
+        booking=booking_store(db),
+    )

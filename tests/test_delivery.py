@@ -1,0 +1,94 @@
+"""The outbox retry sweep: order per person, unreachable people, a channel still down."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import Engine
+
+from bot.delivery import OutboxRetry
+from bot.engine.events import MsgCreated
+from bot.engine.inputs import LanguageSource
+from bot.engine.messages import Outbound
+from bot.engine.session import Session
+from bot.ports import RecipientUnreachable, SendFailed, TurnRecord
+from tests.conftest import DATABASES
+from tests.support import builders
+
+pytestmark = pytest.mark.parametrize("database_url", DATABASES, indirect=True)
+
+WRITTEN = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+
+
+class Later:
+    def now(self) -> datetime:
+        return WRITTEN + timedelta(minutes=5)
+
+
+class ScriptedChannel:
+    def __init__(self, refuse: dict[str, Exception] | None = None) -> None:
+        self.refuse = refuse or {}
+        self.delivered: list[tuple[str, str]] = []
+
+    async def send(self, address: str, messages: Sequence[Outbound]) -> None:
+        if address in self.refuse:
+            raise self.refuse[address]
+        self.delivered.extend((address, message.text) for message in messages)
+
+
+async def _written(db: Engine, key: str, address: str, *texts: str) -> None:
+    record = TurnRecord(
+        channel="telegram",
+        contact_key=key * 64,
+        message_id=None,
+        expected_version=0,
+        session=Session(language="fr", language_source=LanguageSource.DETECTED),
+        events=tuple(MsgCreated(Outbound(text, "fr")) for text in texts),
+        now=WRITTEN,
+        reply_address=address,
+    )
+    await builders.store(db).commit_turn(record)
+
+
+async def test_waiting_messages_are_delivered_in_order_once(db: Engine) -> None:
+    await _written(db, "a", "100", "one", "two")
+    await _written(db, "b", "200", "three")
+    channel = ScriptedChannel()
+    retry = OutboxRetry(builders.store(db), Later())
+    assert await retry.run_once("telegram", channel) == 3
+    assert channel.delivered == [("100", "one"), ("100", "two"), ("200", "three")]
+    assert await retry.run_once("telegram", channel) == 0
+
+
+async def test_a_person_who_blocked_the_bot_is_skipped_from_then_on(db: Engine) -> None:
+    await _written(db, "a", "100", "one")
+    await _written(db, "b", "200", "two")
+    channel = ScriptedChannel({"100": RecipientUnreachable("blocked")})
+    retry = OutboxRetry(builders.store(db), Later())
+    assert await retry.run_once("telegram", channel) == 1
+    channel.refuse.clear()
+    assert await retry.run_once("telegram", channel) == 0
+    assert channel.delivered == [("200", "two")]
+
+
+async def test_a_channel_still_down_keeps_everything_for_the_next_sweep(db: Engine) -> None:
+    await _written(db, "a", "100", "one")
+    channel = ScriptedChannel({"100": SendFailed("down", retryable=True)})
+    retry = OutboxRetry(builders.store(db), Later())
+    assert await retry.run_once("telegram", channel) == 0
+    channel.refuse.clear()
+    assert await retry.run_once("telegram", channel) == 1
+
+
+async def test_messages_younger_than_the_turn_that_sends_them_are_left_alone(db: Engine) -> None:
+    await _written(db, "a", "100", "one")
+
+    class Soon:
+        def now(self) -> datetime:
+            return WRITTEN + timedelta(seconds=5)
+
+    assert (
+        await OutboxRetry(builders.store(db), Soon()).run_once("telegram", ScriptedChannel()) == 0
+    )

@@ -1,0 +1,104 @@
+"""Language detection on first messages, and which language the conversation keeps."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine.inputs import LanguageDecision, LanguageSource
+from bot.understanding.language import Detection, choose_language
+from tests.support.builders import detector
+
+SUPPORTED = ("fr", "nl", "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("bonjour", "fr"),
+        ("Bonjour !", "fr"),
+        ("salut ca va bien", "fr"),
+        ("je veux un rdv", "fr"),
+        ("hallo", "nl"),
+        ("goeiemorgen", "nl"),
+        ("ik wil een afspraak", "nl"),
+        ("hello", "en"),
+        ("i want to talk to someone", "en"),
+        ("Je voudrais créer mon entreprise de nettoyage à Bruxelles", "fr"),
+        ("Ik zou graag mijn eigen zaak beginnen in Antwerpen", "nl"),
+        ("I would like to start my own cleaning business in Brussels", "en"),
+    ],
+)
+def test_detects_short_and_long_messages(text: str, lang: str) -> None:
+    detection = detector().detect(text)
+    assert detection is not None
+    assert detection.lang == lang
+
+
+@pytest.mark.parametrize("text", ["ok", "123", "👍", "?!", "", "   "])
+def test_says_nothing_when_there_is_nothing_to_go_on(text: str) -> None:
+    assert detector().detect(text) is None
+
+
+def test_words_shared_by_two_languages_give_no_sure_answer() -> None:
+    """"salut ca va" is French and, nearly, Romanian: no switch on it."""
+    detection = detector().detect("salut ca va")
+    assert detection is None or not detection.sure
+
+
+def _choose(
+    current: LanguageDecision | None,
+    *,
+    explicit: str | None = None,
+    hint: str | None = None,
+    detected: str | None = None,
+) -> LanguageDecision:
+    return choose_language(
+        current,
+        explicit=explicit,
+        hint=hint,
+        detected=Detection(detected, 0.9) if detected else None,
+        supported=SUPPORTED,
+        default="fr",
+    )
+
+
+def test_an_explicit_choice_wins_and_sticks() -> None:
+    chosen = _choose(None, explicit="nl", detected="en")
+    assert chosen == LanguageDecision("nl", LanguageSource.EXPLICIT)
+    assert _choose(chosen, detected="en") == chosen
+
+
+def test_detection_switches_a_detected_language() -> None:
+    current = LanguageDecision("fr", LanguageSource.DETECTED)
+    assert _choose(current, detected="nl") == LanguageDecision("nl", LanguageSource.DETECTED)
+
+
+def test_nothing_detected_keeps_the_current_language() -> None:
+    current = LanguageDecision("nl", LanguageSource.DETECTED)
+    assert _choose(current) == current
+
+
+def test_a_platform_hint_serves_a_new_contact_only() -> None:
+    assert _choose(None, hint="en-GB") == LanguageDecision("en", LanguageSource.HINT)
+    assert _choose(None, hint="pt-br") == LanguageDecision("fr", LanguageSource.DEFAULT)
+
+
+def test_an_unsupported_explicit_language_is_ignored() -> None:
+    assert _choose(None, explicit="xx") == LanguageDecision("fr", LanguageSource.DEFAULT)
+
+
+def test_a_weak_detection_is_adopted_for_a_new_contact_but_marked_unsure() -> None:
+    weak = Detection("nl", 0.55, sure=False)
+    decision = choose_language(
+        None, explicit=None, hint=None, detected=weak, supported=SUPPORTED, default="fr"
+    )
+    assert (decision.lang, decision.unsure) == ("nl", True)
+
+
+def test_a_weak_detection_never_moves_a_conversation_already_detected() -> None:
+    current = LanguageDecision("fr", LanguageSource.DETECTED)
+    weak = Detection("nl", 0.55, sure=False)
+    decision = choose_language(
+        current, explicit=None, hint=None, detected=weak, supported=SUPPORTED, default="fr"
+    )
+    assert decision == current

@@ -1,0 +1,84 @@
+"""Language detection across the fifteen languages: short and long, mixed, ambiguous."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine.inputs import LanguageDecision, LanguageSource
+from bot.understanding.language import choose_language
+from tests.support.builders import catalog, detector
+
+TABLE = [
+    ("fr", "bonjour"),
+    ("fr", "je voudrais créer mon entreprise à Bruxelles"),
+    ("nl", "hallo"),
+    ("nl", "ik wil mijn eigen zaak starten in Antwerpen"),
+    ("en", "hello"),
+    ("en", "I would like to start my own business in Belgium"),
+    ("ar", "مرحبا"),
+    ("ar", "أريد أن أبدأ مشروعي الخاص في بلجيكا"),
+    ("ar", "salam bghit nfta7 projet dyali"),  # Arabizi
+    ("tr", "merhaba"),
+    ("tr", "Belçika'da kendi işimi kurmak istiyorum"),
+    ("es", "hola"),
+    ("es", "quiero crear mi propia empresa en Bélgica"),
+    ("ro", "bună ziua"),
+    ("ro", "vreau să îmi deschid propria afacere în Belgia"),
+    ("uk", "привіт"),
+    ("uk", "я хочу відкрити власну справу в Бельгії"),
+    ("ru", "здравствуйте"),
+    ("ru", "я хочу открыть свой бизнес в Бельгии"),
+    ("pt", "olá"),
+    ("pt", "quero abrir o meu próprio negócio na Bélgica"),
+    ("fa", "می‌خواهم کسب و کار خودم را در بلژیک شروع کنم"),
+    ("ps", "ښه راغلاست"),
+    ("ps", "زه غواړم په بلجیم کې خپل کار پیل کړم"),
+    ("ti", "ሰላም"),
+    ("ti", "ኣብ ቤልጅየም ናይ ባዕለይ ስራሕ ክጅምር እደሊ"),
+    ("so", "iska warran"),
+    ("so", "waxaan rabaa inaan ganacsi ka bilaabo Beljim"),
+    ("pl", "dzień dobry"),
+    ("pl", "chcę założyć własną firmę w Belgii"),
+    ("ti", "microcredit ደልየ"),  # mixed: a Latin loanword in a Tigrinya message
+    ("ar", "cpas مساعدة من فضلك"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), TABLE)
+def test_a_first_message_is_read_in_its_language(lang: str, text: str) -> None:
+    decision = choose_language(
+        None,
+        explicit=None,
+        hint=None,
+        detected=detector().detect(text),
+        supported=catalog().codes,
+        default="fr",
+    )
+    assert decision.lang == lang
+
+
+@pytest.mark.parametrize("text", ["ok", "123", "👍", "?!", "merci"])
+def test_an_ambiguous_message_never_moves_a_conversation(text: str) -> None:
+    current = LanguageDecision("uk", LanguageSource.DETECTED)
+    decision = choose_language(
+        current,
+        explicit=None,
+        hint=None,
+        detected=detector().detect(text),
+        supported=catalog().codes,
+        default="fr",
+    )
+    assert decision == current
+
+
+def test_an_explicit_choice_sticks_whatever_is_written_after() -> None:
+    chosen = LanguageDecision("ti", LanguageSource.EXPLICIT)
+    decision = choose_language(
+        chosen,
+        explicit=None,
+        hint=None,
+        detected=detector().detect("hello, I would like an appointment please"),
+        supported=catalog().codes,
+        default="fr",
+    )
+    assert decision == chosen
