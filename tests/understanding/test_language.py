@@ -40,7 +40,7 @@ def test_says_nothing_when_there_is_nothing_to_go_on(text: str) -> None:
 
 
 def test_words_shared_by_two_languages_give_no_sure_answer() -> None:
-    """"salut ca va" is French and, nearly, Romanian: no switch on it."""
+    """ "salut ca va" is French and, nearly, Romanian: no switch on it."""
     detection = detector().detect("salut ca va")
     assert detection is None or not detection.sure
 
