@@ -17,14 +17,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.engine.inputs import LanguageDecision, LanguageSource
-from bot.understanding.normalize import words
+from bot.understanding.normalize import spelt_words
 from bot.understanding.scripts import candidates
+from bot.understanding.spellings import SpellingModel
 
 LANGDETECT_MIN_CHARS = 20
 LANGDETECT_MIN_PROBABILITY = 0.9
 LANGDETECT_UNSURE_PROBABILITY = 0.6
 SCRIPT_ALONE_MIN_CHARS = 3
 SMOOTHING = 0.05
+MIN_UNKNOWN_WORD_CHARS = 4  # shorter unknown words ("hmm", "xd") have too few letters to read
+SPELLING_WEIGHT = 0.5  # letters are weaker evidence than a known word
 # Log-likelihood margins between the two likeliest languages: below UNSURE no guess, above
 # SURE a guess that may switch the conversation.
 UNSURE_MARGIN = math.log(3)
@@ -47,10 +50,11 @@ class LanguageDetector:
         self._lexicon = {lang: lexicon.get(lang, Counter()) for lang in self._supported}
         self._totals = {lang: sum(counts.values()) for lang, counts in self._lexicon.items()}
         self._vocabulary = len(set().union(*self._lexicon.values())) or 1
+        self._spellings = SpellingModel(self._lexicon)
         self._langdetect_ready = False
 
     def detect(self, text: str) -> Detection | None:
-        tokens = words(text)
+        tokens = spelt_words(text)
         allowed, settled = candidates(text, self._supported)
         if not tokens or not allowed:
             return None
@@ -73,27 +77,33 @@ class LanguageDetector:
 
     def _by_lexicon(self, tokens: list[str], allowed: Sequence[str]) -> Detection | None:
         """Naive Bayes over the words of the training examples: a word common in one language
-        and rare in another ("hi") counts for the first, a word nobody knows counts for none."""
+        and rare in another ("hi") counts for the first. A word no example holds is read by
+        its letters ("afsprak", "caawimo"); only known words make a guess sure enough to move
+        a conversation, so an odd word ("hmmmm") never does."""
         allowed = [lang for lang in allowed if self._totals[lang]]  # languages with examples
-        known = [
-            t for t in tokens if len(t) > 1 and any(t in self._lexicon[lang] for lang in allowed)
-        ]  # one letter ("a", "b") says nothing
-        if not known:
+        known, unknown = [], []
+        for token in tokens:
+            if any(token in self._lexicon[lang] for lang in allowed):
+                if len(token) > 1:  # one letter ("a", "b") says nothing
+                    known.append(token)
+            elif len(token) >= MIN_UNKNOWN_WORD_CHARS:
+                unknown.append(token)
+        if not known and not unknown:
             return None
-        scores = {}
-        for lang in allowed:
-            counts, total = self._lexicon[lang], self._totals[lang]
-            scores[lang] = sum(
-                math.log((counts.get(t, 0) + SMOOTHING) / (total + SMOOTHING * self._vocabulary))
-                for t in known
-            )
-        ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
-        best_lang, best = ranked[0]
-        margin = best - ranked[1][1] if len(ranked) > 1 else SURE_MARGIN
+        by_words = {lang: self._word_score(known, lang) for lang in allowed}
+        by_letters = self._spellings.scores(unknown, allowed)
+        combined = {lang: by_words[lang] + SPELLING_WEIGHT * by_letters[lang] for lang in allowed}
+        best_lang, margin = _leader(combined)
         if margin < UNSURE_MARGIN:
             return None
-        confidence = 1.0 - math.exp(-margin)
-        return Detection(best_lang, confidence, sure=margin >= SURE_MARGIN)
+        words_lang, words_margin = _leader(by_words)
+        sure = bool(known) and words_lang == best_lang and words_margin >= SURE_MARGIN
+        return Detection(best_lang, 1.0 - math.exp(-margin), sure=sure)
+
+    def _word_score(self, known: list[str], lang: str) -> float:
+        counts, total = self._lexicon[lang], self._totals[lang]
+        denominator = total + SMOOTHING * self._vocabulary
+        return sum(math.log((counts.get(t, 0) + SMOOTHING) / denominator) for t in known)
 
     def _by_langdetect(self, text: str, allowed: Sequence[str]) -> Detection | None:
         from langdetect import DetectorFactory, detect_langs
@@ -111,6 +121,14 @@ class LanguageDetector:
                 sure = candidate.prob >= LANGDETECT_MIN_PROBABILITY
                 return Detection(candidate.lang, float(candidate.prob), sure=sure)
         return None
+
+
+def _leader(scores: Mapping[str, float]) -> tuple[str, float]:
+    """The best-scored language and its lead over the second (a lone language leads surely)."""
+    ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
+    if len(ranked) == 1:
+        return ranked[0][0], SURE_MARGIN
+    return ranked[0][0], ranked[0][1] - ranked[1][1]
 
 
 def choose_language(

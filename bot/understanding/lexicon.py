@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.understanding.normalize import words
+from bot.understanding.normalize import spelt_words
 
 # Rasa entity annotations: "[Liège](city)" or "[Liège]{"entity": "city"}" -> "Liège".
 _ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
@@ -33,7 +33,9 @@ def training_examples(nlu_dir: Path, lang: str) -> list[tuple[str, str]]:
 def load_lexicon(nlu_dir: Path, languages: tuple[str, ...]) -> dict[str, Counter[str]]:
     return {
         lang: Counter(
-            word for _, example in training_examples(nlu_dir, lang) for word in words(example)
+            word
+            for _, example in training_examples(nlu_dir, lang)
+            for word in spelt_words(example)
         )
         for lang in languages
     }

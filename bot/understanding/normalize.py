@@ -6,6 +6,9 @@ import re
 import unicodedata
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+# Arabizi writes letters Latin lacks with digits ("3la", "n7ebb"): for language detection a
+# digit inside a word belongs to it; a number alone is no word.
+_SPELT_WORD = re.compile(r"[^\W_]*[^\W\d_][^\W_]*", re.UNICODE)
 
 
 def fold(text: str) -> str:
@@ -16,3 +19,8 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
+
+
+def spelt_words(text: str) -> list[str]:
+    """Words as language detection reads them: digits inside a word kept, numbers dropped."""
+    return _SPELT_WORD.findall(fold(text))

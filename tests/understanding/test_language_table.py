@@ -82,3 +82,39 @@ def test_an_explicit_choice_sticks_whatever_is_written_after() -> None:
         default="fr",
     )
     assert decision == chosen
+
+
+# Words no training example holds, read by their letters: a typo, an inflected form.
+UNSEEN_WORDS = [
+    ("nl", "ondernemming"),
+    ("so", "caawinaad"),
+    ("pl", "dzienkuje"),
+    ("pt", "obrigadoo"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), UNSEEN_WORDS)
+def test_an_unseen_word_gives_a_guess_to_check_with_the_person(lang: str, text: str) -> None:
+    detection = detector().detect(text)
+    assert detection is not None
+    assert detection.lang == lang
+    assert not detection.sure  # letters alone are checked with the person, never trusted
+    decision = choose_language(
+        None, explicit=None, hint=None, detected=detection, supported=catalog().codes, default="fr"
+    )
+    assert decision.lang == lang
+    assert decision.unsure
+
+
+@pytest.mark.parametrize("text", ["ondernemming", "hmmmm", "Charleroi"])
+def test_letters_alone_never_move_a_conversation(text: str) -> None:
+    current = LanguageDecision("uk", LanguageSource.DETECTED)
+    decision = choose_language(
+        current,
+        explicit=None,
+        hint=None,
+        detected=detector().detect(text),
+        supported=catalog().codes,
+        default="fr",
+    )
+    assert decision == current
