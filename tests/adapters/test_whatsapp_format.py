@@ -134,8 +134,12 @@ def test_inside_the_window_anything_goes_outside_only_templates() -> None:
     assert decide(reminder, NOW - timedelta(hours=30), NOW, templates) == UseTemplate(
         "passerelle_appointment_reminder", "nl", ("MS-1", "mardi", "9:00", "ici")
     )
-    in_arabic = Outbound("Rappel", "ar", purpose="appointment_reminder", params=params)
-    assert decide(in_arabic, None, NOW, templates) == UseTemplate(
+    in_portuguese = Outbound("Rappel", "pt", purpose="appointment_reminder", params=params)
+    assert decide(in_portuguese, None, NOW, templates) == UseTemplate(
+        "passerelle_appointment_reminder", "pt_PT", ("MS-1", "mardi", "9:00", "ici")
+    )
+    in_tigrinya = Outbound("Rappel", "ti", purpose="appointment_reminder", params=params)
+    assert decide(in_tigrinya, None, NOW, templates) == UseTemplate(
         "passerelle_appointment_reminder", "fr", ("MS-1", "mardi", "9:00", "ici")
     )
 
