@@ -42,6 +42,7 @@ test: setup check
 
 bench: setup
 	$(VENV)/bin/python -m benchmarks.bench
+	$(VENV)/bin/python -m benchmarks.language_id
 
 clean:
 	rm -rf $(VENV) $(RASA_VENV) models var .mypy_cache .ruff_cache .pytest_cache
