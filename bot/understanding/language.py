@@ -27,6 +27,11 @@ LANGDETECT_UNSURE_PROBABILITY = 0.6
 SCRIPT_ALONE_MIN_CHARS = 3
 SMOOTHING = 0.05
 MIN_UNKNOWN_WORD_CHARS = 4  # shorter unknown words ("hmm", "xd") have too few letters to read
+# Words people use whatever their language ("cpas", "rdv", "tremplin", "microstart"): found in
+# the examples of this many languages, no one of them holding most of their uses, they say
+# nothing about which language is written. "hello", common in English, still counts for it.
+LOANWORD_LANGUAGES = 5
+LOANWORD_TOP_SHARE = 0.5
 SPELLING_WEIGHT = 0.5  # letters are weaker evidence than a known word
 # Log-likelihood margins between the two likeliest languages: below UNSURE no guess, above
 # SURE a guess that may switch the conversation.
@@ -51,6 +56,7 @@ class LanguageDetector:
         self._totals = {lang: sum(counts.values()) for lang, counts in self._lexicon.items()}
         self._vocabulary = len(set().union(*self._lexicon.values())) or 1
         self._spellings = SpellingModel(self._lexicon)
+        self._loanwords = _loanwords(self._lexicon)
         self._langdetect_ready = False
 
     def detect(self, text: str) -> Detection | None:
@@ -83,6 +89,8 @@ class LanguageDetector:
         allowed = [lang for lang in allowed if self._totals[lang]]  # languages with examples
         known, unknown = [], []
         for token in tokens:
+            if token in self._loanwords:
+                continue
             if any(token in self._lexicon[lang] for lang in allowed):
                 if len(token) > 1:  # one letter ("a", "b") says nothing
                     known.append(token)
@@ -121,6 +129,18 @@ class LanguageDetector:
                 sure = candidate.prob >= LANGDETECT_MIN_PROBABILITY
                 return Detection(candidate.lang, float(candidate.prob), sure=sure)
         return None
+
+
+def _loanwords(lexicon: Mapping[str, Counter[str]]) -> set[str]:
+    uses: dict[str, list[int]] = {}
+    for counts in lexicon.values():
+        for word, count in counts.items():
+            uses.setdefault(word, []).append(count)
+    return {
+        word
+        for word, counts in uses.items()
+        if len(counts) >= LOANWORD_LANGUAGES and max(counts) < LOANWORD_TOP_SHARE * sum(counts)
+    }
 
 
 def _leader(scores: Mapping[str, float]) -> tuple[str, float]:

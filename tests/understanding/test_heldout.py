@@ -1,12 +1,15 @@
-"""The held-out set measures generalisation: no training example in it, every language and
-intent covered."""
+"""The evaluation sets measure generalisation: no training example in them, every language
+and intent covered."""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
+from pathlib import Path
 
-from benchmarks.build_heldout import TARGET, training_texts
+import pytest
+
+from benchmarks.build_heldout import EVALUATION_SETS, training_texts
 from tests.support.builders import catalog
 
 INTENTS = {
@@ -18,17 +21,24 @@ INTENTS = {
 }  # fmt: skip
 
 
-def items() -> list[dict[str, str]]:
-    return [json.loads(line) for line in TARGET.read_text(encoding="utf-8").splitlines() if line]
+TARGETS = [target for _, target in EVALUATION_SETS]
 
 
-def test_no_held_out_message_is_a_training_example() -> None:
+def items(target: Path) -> list[dict[str, str]]:
+    return [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines() if line]
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=lambda path: path.name)
+def test_no_evaluation_message_is_a_training_example(target: Path) -> None:
     seen = training_texts()
-    assert [i["text"] for i in items() if i["text"].strip().lower() in seen] == []
+    assert [i["text"] for i in items(target) if i["text"].strip().lower() in seen] == []
 
 
-def test_every_language_has_at_least_25_messages_and_intents_are_the_contract() -> None:
-    per_language = Counter(i["lang"] for i in items())
+@pytest.mark.parametrize("target", TARGETS, ids=lambda path: path.name)
+def test_every_language_has_at_least_25_messages_and_intents_are_the_contract(
+    target: Path,
+) -> None:
+    per_language = Counter(i["lang"] for i in items(target))
     assert set(per_language) == set(catalog().codes)
     assert min(per_language.values()) >= 25
-    assert {i["intent"] for i in items()} == INTENTS
+    assert {i["intent"] for i in items(target)} == INTENTS

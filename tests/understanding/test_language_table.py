@@ -118,3 +118,15 @@ def test_letters_alone_never_move_a_conversation(text: str) -> None:
         default="fr",
     )
     assert decision == current
+
+
+@pytest.mark.parametrize("text", ["cpas tremplin rdv", "microstart rdv afspraak"])
+def test_words_every_language_borrows_name_no_language(text: str) -> None:
+    assert detector().detect(text) is None
+
+
+@pytest.mark.parametrize(("lang", "text"), [("tr", "cpas lütfen"), ("pl", "rdv proszę")])
+def test_a_borrowed_word_leaves_the_decision_to_the_others(lang: str, text: str) -> None:
+    detection = detector().detect(text)
+    assert detection is not None
+    assert detection.lang == lang
