@@ -4,7 +4,9 @@ An explicit choice (a language button, ``/language``, the web chat's ``lang``, a
 sticks. Otherwise: the letters first (``scripts``: Ethiopic is Tigrinya, Ukrainian and Russian
 letters, Pashto and Persian letters), then the words of the message in a lexicon built from
 the NLU training examples of each language (reliable on the 1-4 word messages people send
-first), then langdetect, restricted to the languages the letters allow, for longer messages.
+first; words every language borrows, like "cpas", are left out, and words no example holds
+are read by their letter trigrams, ``spellings``), then langdetect, restricted to the
+languages the letters allow, for longer messages.
 A message without a confident answer ("ok", a number, an emoji) never switches the language;
 a weak answer is marked unsure so the bot can ask.
 """
