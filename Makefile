@@ -15,7 +15,7 @@ help:
 	@echo "make test   set up everything and run ruff, mypy, import-linter and pytest"
 	@echo "make chat   talk to the bot in this terminal"
 	@echo "make bench  print speed and memory figures (see docs/benchmarks.md)"
-	@echo "make crossval  Rasa's 3-fold cross-validation of the NLU data (about 30 minutes)"
+	@echo "make crossval  Rasa's 3-fold cross-validation of the NLU data (about an hour)"
 	@echo "make clean  remove the environments, the trained models and var/"
 
 setup: $(APP_STAMP) $(RASA_STAMP) model
@@ -45,7 +45,7 @@ bench: setup
 	$(VENV)/bin/python -m benchmarks.bench
 	$(VENV)/bin/python -m benchmarks.language_id
 
-# Three folds, not Rasa's default five: each fold trains a full model (about ten minutes on
+# Three folds, not Rasa's default five: each fold trains a full model (ten to twenty minutes on
 # two cores), and three already show which intents the data leaves confusable.
 crossval: setup
 	rm -rf var/crossval
