@@ -13,70 +13,26 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.booking.dialogue import BookingDialogue
+from bot.engine import intents
 from bot.engine.actions import DEFAULT_VALIDATORS, Action, ActionOutcome, Validator
 from bot.engine.events import ContactForgotten, Event, MsgRelayed
 from bot.engine.flow_runner import FlowLoopError, FlowRunner
 from bot.engine.inputs import LanguageDecision, LanguageSource, MsgResume
 from bot.engine.messages import Button
+from bot.engine.payloads import command_name, prefixed, split_answer
+from bot.engine.scheme_questions import SchemeQuestions
 from bot.engine.session import Session, SessionStatus
 from bot.engine.turn import Turn
 from bot.flows.spec import Flow
 from bot.i18n.catalog import Catalog
-from bot.schemes.catalogue import Scheme, SchemeCatalogue
-from bot.schemes.eligibility import needed_answers
+from bot.schemes.catalogue import SchemeCatalogue
 from bot.schemes.presenting import SchemePresenter
-from bot.understanding.normalize import fold, words
 
 MENU_ITEMS = ("prequalification", "schemes", "appointment", "events", "human", "language")
 PREQUALIFICATION = "prequalification"
 RETURN_AFTER = timedelta(hours=24)
-MIN_INTENT_CONFIDENCE = 0.5
 MAX_MISSES = 2
 ACTION_NAMES = frozenset({"schemes.evaluate", "handoff.start", "booking.start"})
-# What people ask about, and the scheme that answers it.
-SCHEME_INTENTS = {
-    "ask_microcredit": "microstart_credit",
-    "ask_tremplin": "tremplin",
-    "ask_cpas_support": "cpas_route",
-    "ask_undocumented": "saamo_hub",
-    "ask_newcomer_incubator": "interlab",
-    "ask_management_knowledge": "regulated_profession",
-}
-REGIONAL_PREMIUMS = {"BXL": "actiris_premium", "VLA": "transitiepremie", "WAL": "airbag"}
-
-# Intents whose conversations arrive with later issues; until then the person is told so
-# honestly and offered a person, instead of a guess.
-PENDING_INTENTS = frozenset({"ask_events", "signup_event"})
-BOOKING_INTENTS = frozenset({"book_appointment", "cancel_appointment", "reschedule_appointment"})
-NLU_FALLBACK = "nlu_fallback"  # Rasa's FallbackClassifier: no intent is likely enough
-MIN_SUGGESTION_CONFIDENCE = 0.1
-# Intents that can be offered as a button when the meaning is unsure, and their labels.
-INTENT_LABELS = {
-    "start_prequalification": "menu.prequalification",
-    "ask_regional_premium": "menu.schemes",
-    "book_appointment": "menu.appointment",
-    "cancel_appointment": "booking.cancel",
-    "reschedule_appointment": "booking.move",
-    "ask_events": "menu.events",
-    "human_handoff": "menu.human",
-    "change_language": "menu.language",
-    "privacy": "commands.privacy",
-    "help": "commands.help",
-}
-# What a person may ask in the middle of the questions; the bot answers, then offers to go on.
-DIGRESSIONS = (
-    PENDING_INTENTS
-    | BOOKING_INTENTS
-    | set(SCHEME_INTENTS)
-    | {
-        "ask_regional_premium",
-        "human_handoff",
-        "change_language",
-        "help",
-        "privacy",
-        "out_of_scope",
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +64,9 @@ class Engine:
         }
         self.booking = BookingDialogue(self._main_menu)
         self.flows = FlowRunner(flows, registered, validators or DEFAULT_VALIDATORS)
+        self._scheme_questions = SchemeQuestions(
+            self.schemes, self.flows, PREQUALIFICATION, self._offer_resume
+        )
         self._commands: dict[str, Callable[[Turn], None]] = {
             "start": self._greet,
             "menu": self._main_menu,
@@ -157,10 +116,10 @@ class Engine:
 
     def _dispatch(self, turn: Turn, previous_input: datetime | None) -> None:
         resume = turn.resume
-        command = _command_name(resume.text) or _prefixed(resume.payload, "cmd:")
+        command = command_name(resume.text) or prefixed(resume.payload, "cmd:")
         if command is not None:
             self._run_command(turn, command)
-        elif _prefixed(resume.payload, "media:") is not None:
+        elif prefixed(resume.payload, "media:") is not None:
             self._unsupported_media(turn)
         elif turn.session.status == SessionStatus.HANDED_OVER:
             self._relay(turn)
@@ -305,10 +264,10 @@ class Engine:
             return
         elif kind == "bk":
             self.booking.on_payload(turn, value)
-        elif kind == "int" and (value in INTENT_LABELS or value in SCHEME_INTENTS):
+        elif kind == "int" and intents.offerable(value):
             self._on_intent(turn, value)
-        elif kind in {"s", "sd", "ss", "se"} and value in self.schemes.catalogue.schemes:
-            self._scheme_button(turn, kind, self.schemes.catalogue.schemes[value])
+        elif self._scheme_questions.on_button(turn, kind, value):
+            return
         elif payload == "flow:resume":
             if not self.flows.reask(turn):
                 self._main_menu(turn)
@@ -323,29 +282,10 @@ class Engine:
             if not self.flows.reask(turn):
                 self._main_menu(turn)
 
-    def _scheme_button(self, turn: Turn, kind: str, scheme: Scheme) -> None:
-        if kind == "s":
-            self.schemes.card(turn, scheme)
-        elif kind == "sd":
-            self.schemes.details(turn, scheme)
-        elif kind == "ss":
-            self.schemes.sources(turn, scheme)
-        else:
-            self._am_i_eligible(turn, scheme)
-
-    def _am_i_eligible(self, turn: Turn, scheme: Scheme) -> None:
-        """Ask only the questions this scheme's rule still needs, then give its verdict."""
-        needed = needed_answers(scheme, turn.answers)
-        if not needed:
-            self.schemes.show_verdict(turn, scheme)
-            return
-        turn.put(stack=None, only=list(needed), eligibility_for=scheme.id)
-        self.flows.start(turn, PREQUALIFICATION)
-
     def _flow_button(self, turn: Turn, kind: str, value: str) -> bool:
         """An answer (``a:<node>:<code>``) or a summary change (``e:<node>``) still valid."""
         if kind == "a":
-            return self.flows.answer_payload(turn, *_split_answer(value))
+            return self.flows.answer_payload(turn, *split_answer(value))
         return kind == "e" and self.flows.edit(turn, value)
 
     def _on_menu_item(self, turn: Turn, item: str) -> None:
@@ -385,11 +325,7 @@ class Engine:
         }
         if in_flow and self.flows.answer_text(turn, text):
             return
-        named = self._scheme_named(text)
-        if named is not None:
-            self.schemes.card(turn, named)
-            if self.flows.current(turn) is not None:
-                self._offer_resume(turn)
+        if self._scheme_questions.on_named(turn, text):
             return
         nlu = turn.resume.nlu
         if nlu is None or turn.resume.nlu_unavailable:
@@ -397,9 +333,8 @@ class Engine:
             if not (in_flow and self.flows.reask(turn)):
                 self._main_menu(turn)
             return
-        confident = nlu.confidence >= MIN_INTENT_CONFIDENCE and nlu.intent != NLU_FALLBACK
-        intent = nlu.intent if confident else None
-        if in_flow and intent not in DIGRESSIONS:
+        intent = intents.confident_intent(nlu)
+        if in_flow and intent not in intents.DIGRESSIONS:
             self._missed(turn)
             return
         if intent is None and self._offer_likeliest(turn, nlu.ranking):
@@ -408,55 +343,11 @@ class Engine:
 
     def _offer_likeliest(self, turn: Turn, ranking: tuple[tuple[str, float], ...]) -> bool:
         """Unsure of the meaning: offer the two likeliest intents as buttons, not a guess."""
-        offered = [
-            (name, label)
-            for name, confidence in ranking
-            if confidence >= MIN_SUGGESTION_CONFIDENCE
-            and (label := self._intent_label(turn, name)) is not None
-        ][:2]
-        if len(offered) < 2:
+        buttons = intents.likeliest_buttons(turn, ranking, self.schemes.catalogue)
+        if buttons is None:
             return False
-        buttons = [Button(label, f"int:{name}") for name, label in offered]
-        buttons.append(turn.button("flow.menu", "cmd:menu"))
-        turn.say("not_understood", tuple(buttons))
+        turn.say("not_understood", (*buttons, turn.button("flow.menu", "cmd:menu")))
         return True
-
-    def _intent_label(self, turn: Turn, intent: str) -> str | None:
-        """A button label for an intent, taken from texts that exist in every language."""
-        scheme_id = SCHEME_INTENTS.get(intent)
-        if scheme_id is not None and scheme_id in self.schemes.catalogue.schemes:
-            return self.schemes.catalogue.schemes[scheme_id].text("button", turn.lang)
-        key = INTENT_LABELS.get(intent)
-        return turn.text(key) if key is not None else None
-
-    def _scheme_question(self, turn: Turn, intent: str) -> None:
-        schemes = self.schemes.catalogue.schemes
-        scheme_id = SCHEME_INTENTS.get(intent) or self._regional_premium(turn)
-        if scheme_id is not None and scheme_id in schemes:
-            self.schemes.card(turn, schemes[scheme_id])
-        elif intent == "ask_regional_premium":
-            self.schemes.choose(turn, "schemes.regional_prompt", tuple(REGIONAL_PREMIUMS.values()))
-        else:
-            self.schemes.menu(turn)
-        if self.flows.current(turn) is not None:
-            self._offer_resume(turn)
-
-    def _regional_premium(self, turn: Turn) -> str | None:
-        for predicate, scheme_id in REGIONAL_PREMIUMS.items():
-            if self.schemes.catalogue.predicates[predicate].evaluate(turn.answers) is True:
-                return scheme_id
-        return None
-
-    def _scheme_named(self, text: str) -> Scheme | None:
-        """A scheme whose name or alias the person typed ("c'est quoi tremplin")."""
-        folded = fold(text)
-        typed = set(words(folded))
-        for scheme in self.schemes.catalogue.schemes.values():
-            for alias in scheme.aliases:
-                alias_folded = fold(alias)
-                if alias_folded in typed or (" " in alias_folded and alias_folded in folded):
-                    return scheme
-        return None
 
     def _missed(self, turn: Turn) -> None:
         misses = int(turn.get("misses", 0)) + 1
@@ -479,13 +370,13 @@ class Engine:
             self._greet(turn)
         elif intent == "start_prequalification":
             self._start_prequalification(turn)
-        elif intent in SCHEME_INTENTS or intent == "ask_regional_premium":
-            self._scheme_question(turn, intent)
+        elif intent in intents.SCHEME_INTENTS or intent == "ask_regional_premium":
+            self._scheme_questions.on_intent(turn, intent)
         elif intent == "book_appointment":
             self.booking.start(turn)
         elif intent in {"cancel_appointment", "reschedule_appointment"}:
             self.booking.cancel_or_move(turn)
-        elif intent in PENDING_INTENTS:
+        elif intent in intents.PENDING_INTENTS:
             self._not_ready(turn)
             if self.flows.current(turn) is not None:
                 self._offer_resume(turn)
@@ -504,23 +395,3 @@ class Engine:
         else:
             turn.say("not_understood")
             self._main_menu(turn)
-
-
-def _split_answer(value: str) -> tuple[str, str]:
-    node_id, _, code = value.partition(":")
-    return node_id, code
-
-
-def _prefixed(payload: str | None, prefix: str) -> str | None:
-    """Buttons such as "back to menu" carry ``cmd:<command>`` and act as the typed command."""
-    if payload is None or not payload.startswith(prefix):
-        return None
-    return payload[len(prefix) :]
-
-
-def _command_name(text: str | None) -> str | None:
-    """``/start@passerelle_bot payload`` -> ``start``; None when the text is no command."""
-    if text is None or not text.startswith("/"):
-        return None
-    word = text[1:].split(maxsplit=1)[0] if len(text) > 1 else ""
-    return word.split("@", 1)[0].lower()

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from bot.flows.conditions import Condition, ConditionError, parse_condition, parse_predicates
+from bot.understanding.normalize import fold, words
 
 BUTTON_MAX_CHARS = 20
 TEXT_FIELDS = ("names", "button", "summary", "details", "because")
@@ -74,6 +75,17 @@ class SchemeCatalogue:
 
     def stale(self, today: date, max_age_days: int = 183) -> list[Scheme]:
         return [s for s in self.schemes.values() if (today - s.verified_on).days > max_age_days]
+
+    def named_in(self, text: str) -> Scheme | None:
+        """A scheme whose name or alias the person typed ("c'est quoi tremplin")."""
+        folded = fold(text)
+        typed = set(words(folded))
+        for scheme in self.schemes.values():
+            for alias in scheme.aliases:
+                alias_folded = fold(alias)
+                if alias_folded in typed or (" " in alias_folded and alias_folded in folded):
+                    return scheme
+        return None
 
 
 def load_predicates(path: Path) -> dict[str, Condition]:
