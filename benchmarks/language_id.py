@@ -18,6 +18,7 @@ from pathlib import Path
 from langdetect import DetectorFactory, detect
 from langdetect.lang_detect_exception import LangDetectException
 
+from adapters.nlu_eval import SHORT_WORDS
 from adapters.settings import PROJECT_DIR
 from bot.understanding.language import LanguageDetector, choose_language
 from bot.understanding.lexicon import load_lexicon
@@ -39,7 +40,7 @@ def score(items: list[dict[str, str]], guess: Callable[[str], str], name: str) -
         hits = sum(1 for item in group if guess(item["text"]) == item["lang"])
         return f"{hits / len(group):.3f} ({hits}/{len(group)})" if group else "-"
 
-    short = [item for item in items if len(words(item["text"])) <= 4]
+    short = [item for item in items if len(words(item["text"])) <= SHORT_WORDS]
     print(f"{name}: overall {accuracy(items)}; 1-4 words {accuracy(short)}")
     per_lang = Counter(item["lang"] for item in items)
     print("  " + ", ".join(

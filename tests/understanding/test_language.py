@@ -6,6 +6,7 @@ import pytest
 
 from bot.engine.inputs import LanguageDecision, LanguageSource
 from bot.understanding.language import Detection, choose_language
+from bot.understanding.normalize import spelt_words
 from tests.support.builders import detector
 
 SUPPORTED = ("fr", "nl", "en")
@@ -102,3 +103,14 @@ def test_a_weak_detection_never_moves_a_conversation_already_detected() -> None:
         current, explicit=None, hint=None, detected=weak, supported=SUPPORTED, default="fr"
     )
     assert decision == current
+
+
+def test_arabizi_digits_stay_inside_words_and_numbers_are_no_words() -> None:
+    assert spelt_words("Kan9elleb 3la dar, 123 n7ebb l'école!") == [
+        "kan9elleb",
+        "3la",
+        "dar",
+        "n7ebb",
+        "l",
+        "ecole",
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.engine.inputs import LanguageDecision, LanguageSource
-from bot.understanding.language import choose_language
+from bot.understanding.language import Detection, choose_language
 from tests.support.builders import catalog, detector
 
 TABLE = [
@@ -44,43 +44,37 @@ TABLE = [
 ]
 
 
-@pytest.mark.parametrize(("lang", "text"), TABLE)
-def test_a_first_message_is_read_in_its_language(lang: str, text: str) -> None:
-    decision = choose_language(
-        None,
-        explicit=None,
-        hint=None,
-        detected=detector().detect(text),
-        supported=catalog().codes,
-        default="fr",
-    )
-    assert decision.lang == lang
-
-
-@pytest.mark.parametrize("text", ["ok", "123", "👍", "?!", "merci"])
-def test_an_ambiguous_message_never_moves_a_conversation(text: str) -> None:
-    current = LanguageDecision("uk", LanguageSource.DETECTED)
-    decision = choose_language(
+def decide(current: LanguageDecision | None, detected: Detection | None) -> LanguageDecision:
+    """What a conversation's language becomes after a message, with no hint or choice."""
+    return choose_language(
         current,
         explicit=None,
         hint=None,
-        detected=detector().detect(text),
+        detected=detected,
         supported=catalog().codes,
         default="fr",
     )
+
+
+@pytest.mark.parametrize(("lang", "text"), TABLE)
+def test_a_first_message_is_read_in_its_language(lang: str, text: str) -> None:
+    decision = decide(None, detector().detect(text))
+    assert decision.lang == lang
+
+
+# Letters alone ("ondernemming", an odd word, a place name) never move one either.
+@pytest.mark.parametrize(
+    "text", ["ok", "123", "👍", "?!", "merci", "ondernemming", "hmmmm", "Charleroi"]
+)
+def test_an_ambiguous_message_never_moves_a_conversation(text: str) -> None:
+    current = LanguageDecision("uk", LanguageSource.DETECTED)
+    decision = decide(current, detector().detect(text))
     assert decision == current
 
 
 def test_an_explicit_choice_sticks_whatever_is_written_after() -> None:
     chosen = LanguageDecision("ti", LanguageSource.EXPLICIT)
-    decision = choose_language(
-        chosen,
-        explicit=None,
-        hint=None,
-        detected=detector().detect("hello, I would like an appointment please"),
-        supported=catalog().codes,
-        default="fr",
-    )
+    decision = decide(chosen, detector().detect("hello, I would like an appointment please"))
     assert decision == chosen
 
 
@@ -99,25 +93,9 @@ def test_an_unseen_word_gives_a_guess_to_check_with_the_person(lang: str, text: 
     assert detection is not None
     assert detection.lang == lang
     assert not detection.sure  # letters alone are checked with the person, never trusted
-    decision = choose_language(
-        None, explicit=None, hint=None, detected=detection, supported=catalog().codes, default="fr"
-    )
+    decision = decide(None, detection)
     assert decision.lang == lang
     assert decision.unsure
-
-
-@pytest.mark.parametrize("text", ["ondernemming", "hmmmm", "Charleroi"])
-def test_letters_alone_never_move_a_conversation(text: str) -> None:
-    current = LanguageDecision("uk", LanguageSource.DETECTED)
-    decision = choose_language(
-        current,
-        explicit=None,
-        hint=None,
-        detected=detector().detect(text),
-        supported=catalog().codes,
-        default="fr",
-    )
-    assert decision == current
 
 
 @pytest.mark.parametrize("text", ["cpas tremplin rdv", "microstart rdv afspraak"])
