@@ -65,6 +65,12 @@ def load_templates(path: Path) -> dict[str, Template]:
     return templates
 
 
+def template_languages(templates: Mapping[str, Template], purpose: str) -> tuple[str, ...]:
+    """Our language codes in which a message of this purpose can reach someone at any time."""
+    template = templates.get(purpose)
+    return tuple(template.languages) if template is not None else ()
+
+
 def inside_window(last_message_at: datetime | None, now: datetime) -> bool:
     return last_message_at is not None and now - last_message_at < WINDOW - MARGIN
 

@@ -8,7 +8,7 @@ sweepers never both send it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -62,8 +62,11 @@ class SqlBookingStore:
         codes: Callable[[], str] = new_code,
         lead_time: timedelta = timedelta(hours=12),
         horizon_days: int = 42,
+        reminder_languages: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
         self._sessions = sessions
+        # Per channel, the languages it can send a reminder in; a channel not named: any.
+        self._reminder_languages = dict(reminder_languages or {})
         self._cipher = cipher
         self._codes = codes
         self._lead_time = lead_time
@@ -81,6 +84,7 @@ class SqlBookingStore:
             fresh_code=self._codes(),
             lead_time=self._lead_time,
             horizon_days=self._horizon_days,
+            reminder_languages=self._reminder_languages.get(channel),
         )
 
     # Reading -------------------------------------------------------------------------------
@@ -359,4 +363,5 @@ def _appointment(db: Session, booking: Booking) -> Appointment:
         language=booking.language,
         interpreter_needed=booking.interpreter_needed,
         status=booking.status,
+        reminder_language=booking.reminder_language,
     )

@@ -31,6 +31,7 @@ def insert_booking(
         place_id=made.place_id,
         appointment_type=made.appointment_type,
         language=made.language,
+        reminder_language=made.reminder_language,
         interpreter_needed=made.interpreter_needed,
         starts_at=made.starts_at,
         ends_at=made.ends_at,
@@ -82,3 +83,25 @@ def cancel_booking(db: Session, contact: Contact, reference: str, at: datetime) 
         .values(status="cancelled")
     )
     return booking
+
+
+def choose_reminder_language(
+    db: Session, contact: Contact, reference: str, lang: str | None
+) -> None:
+    """Reminders of the person's own booking in ``lang``; None cancels those still pending."""
+    booking = db.scalar(
+        select(Booking).where(
+            Booking.reference == reference,
+            Booking.contact_id == contact.id,
+            Booking.status == "booked",
+        )
+    )
+    if booking is None:
+        return
+    booking.reminder_language = lang
+    if lang is None:
+        db.execute(
+            update(Reminder)
+            .where(Reminder.booking_id == booking.id, Reminder.status == "pending")
+            .values(status="cancelled")
+        )

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.crypto import AddressCipher
-from adapters.db.booking_writes import cancel_booking, insert_booking
+from adapters.db.booking_writes import cancel_booking, choose_reminder_language, insert_booking
 from adapters.db.models import (
     Consent,
     Contact,
@@ -38,6 +38,7 @@ from bot.engine.events import (
     LanguageChanged,
     MsgCreated,
     MsgRelayed,
+    ReminderLanguageChosen,
     StatusChanged,
 )
 from bot.engine.messages import Outbound
@@ -349,9 +350,14 @@ def _apply_booking_cancelled(write: _TurnWrite, event: BookingCancelled) -> None
     cancel_booking(write.db, write.contact, event.reference, write.record.now)
 
 
+def _apply_reminder_language_chosen(write: _TurnWrite, event: ReminderLanguageChosen) -> None:
+    choose_reminder_language(write.db, write.contact, event.reference, event.lang)
+
+
 _APPLIERS: dict[type[Event], Callable[[_TurnWrite, object], None]] = {
     BookingMade: _apply_booking_made,  # type: ignore[dict-item]
     BookingCancelled: _apply_booking_cancelled,  # type: ignore[dict-item]
+    ReminderLanguageChosen: _apply_reminder_language_chosen,  # type: ignore[dict-item]
     MsgCreated: _apply_msg_created,  # type: ignore[dict-item]
     LanguageChanged: _apply_language_changed,  # type: ignore[dict-item]
     StatusChanged: _apply_status_changed,  # type: ignore[dict-item]

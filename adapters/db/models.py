@@ -254,6 +254,8 @@ class Booking(Base):
     place_id: Mapped[int] = mapped_column(ForeignKey("place.id"))
     appointment_type: Mapped[str] = mapped_column(String(32))
     language: Mapped[str] = mapped_column(String(8))
+    # Chosen by the person when their channel cannot send a reminder in ``language``.
+    reminder_language: Mapped[str | None] = mapped_column(String(8))
     interpreter_needed: Mapped[bool] = mapped_column(default=False)
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]

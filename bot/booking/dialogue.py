@@ -3,8 +3,10 @@
 type (suggested by the pre-qualification, changeable) -> place (nearest first, remote last)
 -> the next free slots (staff who speak the person's language first) -> confirm, sharing the
 answers only if the person agrees -> a reference code, the place and what to bring, and an
-``.ics`` file. Every button carries what it means (``bk:s:<staff>:<place>:<minute>``), so an
-old or doubled press is checked against the calendar of this turn, never trusted.
+``.ics`` file; when the person's channel cannot send a reminder in their language, which other
+language they read (or no reminder). Every button carries what it means
+(``bk:s:<staff>:<place>:<minute>``), so an old or doubled press is checked against the
+calendar of this turn, never trusted.
 """
 
 from __future__ import annotations
@@ -25,11 +27,13 @@ from bot.booking.offer import (
     types_offered,
 )
 from bot.booking.slots import BRUSSELS, Slot
-from bot.engine.events import BookingCancelled, BookingMade, MsgCreated
+from bot.engine.events import BookingCancelled, BookingMade, MsgCreated, ReminderLanguageChosen
 from bot.engine.messages import Button, Document, Outbound
 from bot.engine.turn import Turn
 
 ICS_DOMAIN = "passerelle.be"
+SLOT_LABEL_CHARS = 20
+SLOT_DAY_PATTERNS = ("EEE d MMM", "EEE d/M", "d/M")
 
 
 def _calendar(turn: Turn) -> BookingCalendar:
@@ -90,6 +94,8 @@ class BookingDialogue:
             self._ask_type(turn, calendar)
         elif action in {"c", "cy", "m"}:
             self._on_own_booking(turn, calendar, action, rest)
+        elif action == "rl":
+            self._chose_reminder_language(turn, calendar, rest)
         elif action == "keep":
             turn.say("booking.kept")
             self._leave(turn)
@@ -234,6 +240,7 @@ class BookingDialogue:
             interpreter_needed=bool(state.get("interpreter")),
             shared_answers=turn.answers if share and turn.answers else None,
             replaces=state.get("replaces"),
+            reminder_language=state.get("reminder_language"),
         )
         turn.emit(made)
         turn.put(booking=None)
@@ -261,6 +268,40 @@ class BookingDialogue:
         ics = appointment_ics(appointment, ICS_DOMAIN, summary)
         document = Document(f"{reference}.ics", f"/calendar/booking/{reference}.ics", ics)
         turn.emit(MsgCreated(Outbound(text, turn.lang, document=document)))
+        readable = calendar.reminder_languages
+        if readable is None or turn.lang in readable or made.reminder_language in readable:
+            self._leave(turn)
+            return
+        self._ask_reminder_language(turn, reference, readable)
+
+    def _ask_reminder_language(
+        self, turn: Turn, reference: str, readable: tuple[str, ...]
+    ) -> None:
+        """The channel cannot write a reminder in the person's language: which other language
+        they read, among those many speakers of theirs read, or none."""
+        offered = [c for c in turn.catalog.language(turn.lang).also_reads if c in readable]
+        buttons = [
+            Button(turn.catalog.language(code).native_name, f"bk:rl:{reference}:{code}")
+            for code in offered or readable
+        ]
+        buttons.append(turn.button("booking.no_reminder", f"bk:rl:{reference}:-"))
+        turn.say("booking.reminder_language_prompt", tuple(buttons))
+
+    def _chose_reminder_language(self, turn: Turn, calendar: BookingCalendar, value: str) -> None:
+        reference, _, code = value.rpartition(":")
+        mine = {appointment.reference for appointment in calendar.upcoming}
+        readable = calendar.reminder_languages or ()
+        if reference not in mine or (code != "-" and code not in readable):
+            turn.say("booking.not_found" if reference not in mine else "booking.expired")
+            self._leave(turn)
+            return
+        if code == "-":
+            turn.emit(ReminderLanguageChosen(reference, None))
+            turn.say("booking.no_reminder_set")
+        else:
+            turn.emit(ReminderLanguageChosen(reference, code))
+            language = turn.catalog.language(code).native_name
+            turn.say("booking.reminder_language_set", language=language)
         self._leave(turn)
 
     def _on_own_booking(
@@ -286,7 +327,11 @@ class BookingDialogue:
             self._leave(turn)
         else:  # move: the same type and place, a new time; the old one is freed on confirm
             place = self._place_of(calendar, appointment)
-            state: dict[str, Any] = {"type": appointment.appointment_type, "replaces": reference}
+            state: dict[str, Any] = {
+                "type": appointment.appointment_type,
+                "replaces": reference,
+                "reminder_language": appointment.reminder_language,
+            }
             if place is None:
                 self._ask_type(turn, calendar, replaces=reference)
                 return
@@ -387,7 +432,17 @@ class BookingDialogue:
 
     @staticmethod
     def _short_when(turn: Turn, moment: datetime) -> str:
-        """A button label of at most 20 characters: "mar. 24 nov. 09:00"."""
-        local = moment.astimezone(BRUSSELS)
-        day = format_date(local, format="EEE d MMM", locale=turn.locale)
-        return f"{day} {format_time(local, format='HH:mm', locale=turn.locale)}"[:20]
+        return short_when(moment, turn.locale)
+
+
+def short_when(moment: datetime, locale: str) -> str:
+    """A slot button label of at most 20 characters (WhatsApp's limit), "mar. 24 nov. 09:00":
+    where the weekday and month names are long ("پينځنۍ 26 نومبر") the date gets shorter,
+    never the time."""
+    local = moment.astimezone(BRUSSELS)
+    time = format_time(local, format="HH:mm", locale=locale)
+    for pattern in SLOT_DAY_PATTERNS:
+        label = f"{format_date(local, format=pattern, locale=locale)} {time}"
+        if len(label) <= SLOT_LABEL_CHARS:
+            return label
+    return time

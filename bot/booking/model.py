@@ -62,6 +62,8 @@ class Appointment:
     language: str
     interpreter_needed: bool
     status: str
+    # The language reminders are written in when the channel cannot use ``language``.
+    reminder_language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,6 +45,9 @@ class BookingCalendar:
     lead_time: timedelta = timedelta(hours=12)
     horizon_days: int = 42
     reference_prefixes: dict[str, str] = field(default_factory=dict)
+    # The languages this person's channel can send a reminder in, None for any (WhatsApp
+    # writes first only with a template, which exists in some languages).
+    reminder_languages: tuple[str, ...] | None = None
 
     def with_taken(self, staff_id: int, start: datetime) -> BookingCalendar:
         return replace(self, taken=(*self.taken, (staff_id, start)))

@@ -1,4 +1,5 @@
-"""Appointment reminders, sent once each, in the person's language, on their channel.
+"""Appointment reminders, sent once each, in the person's language (or the one they chose for
+reminders when their channel cannot write theirs), on their channel.
 
 Each reminder is a row claimed by compare-and-set before sending (see the booking store), so
 two app processes never both send it; one the channel could not take is claimed again once
@@ -45,8 +46,8 @@ REMINDER_PURPOSE = "appointment_reminder"
 
 
 def reminder_message(catalog: Catalog, appointment: Appointment) -> Outbound:
-    known = appointment.language in catalog.codes
-    lang = appointment.language if known else catalog.default_language
+    wanted = appointment.reminder_language or appointment.language
+    lang = wanted if wanted in catalog.codes else catalog.default_language
     local = appointment.starts_at.astimezone(BRUSSELS)
     place = (
         catalog.text(lang, "booking.remote")

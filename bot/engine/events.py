@@ -69,6 +69,15 @@ class BookingMade:
     interpreter_needed: bool
     shared_answers: dict[str, Any] | None = None
     replaces: str | None = None
+    reminder_language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderLanguageChosen:
+    """The language the reminders of a booking are written in; None: no reminders."""
+
+    reference: str
+    lang: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,4 +94,5 @@ Event = (
     | ContactForgotten
     | BookingMade
     | BookingCancelled
+    | ReminderLanguageChosen
 )

@@ -10,12 +10,16 @@ import yaml
 
 @dataclass(frozen=True, slots=True)
 class Language:
-    """A supported language: its code, its own name in its own script, and its Babel locale."""
+    """A supported language: its code, its own name in its own script, and its Babel locale.
+
+    ``also_reads``: languages many of its speakers also read, offered when a message cannot be
+    written in this one (WhatsApp has no reminder template in Pashto, Tigrinya or Somali)."""
 
     code: str
     native_name: str
     locale: str
     rtl: bool = False
+    also_reads: tuple[str, ...] = ()
 
 
 def load_languages(path: Path) -> tuple[Language, ...]:
@@ -32,6 +36,7 @@ def load_languages(path: Path) -> tuple[Language, ...]:
                     native_name=str(entry["name"]),
                     locale=str(entry["locale"]),
                     rtl=bool(entry.get("rtl", False)),
+                    also_reads=tuple(str(code) for code in entry.get("also_reads") or ()),
                 )
             )
         except (KeyError, TypeError) as error:
@@ -39,4 +44,8 @@ def load_languages(path: Path) -> tuple[Language, ...]:
     codes = [language.code for language in languages]
     if len(set(codes)) != len(codes):
         raise ValueError(f"{path}: a language code is listed twice")
+    for language in languages:
+        unknown = [code for code in language.also_reads if code not in codes]
+        if unknown or language.code in language.also_reads:
+            raise ValueError(f"{path}: {language.code}: also_reads {unknown or language.code}")
     return tuple(languages)

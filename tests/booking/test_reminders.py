@@ -8,18 +8,21 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine, select
 
+from adapters.collecting import CollectingSender
 from adapters.db.database import make_sessions
 from adapters.db.demo import load_demo
 from adapters.db.models import Reminder
 from adapters.settings import PROJECT_DIR
 from bot.booking.reminders import REMINDER_OFFSETS, ReminderSweeper
 from bot.booking.slots import BRUSSELS
-from bot.engine.messages import Outbound
+from bot.engine.messages import Inbound, Outbound
 from bot.i18n.catalog import Catalog, load_catalog
 from bot.ports import RecipientUnreachable
 from tests.booking.test_booking_store import NOW, booking_store, contact, first_slot, request
 from tests.conftest import DATABASES
-from tests.support.builders import CONTENT_DIR
+from tests.support import builders
+from tests.support.builders import CONTENT_DIR, turn_handler
+from tests.support.stubs import ScriptedNlu, StepClock
 
 pytestmark = pytest.mark.parametrize("database_url", DATABASES, indirect=True)
 
@@ -105,3 +108,70 @@ async def test_reminders_wait_until_they_are_due(demo: Engine) -> None:
     channel = Channel()
     early = At(datetime(2026, 11, 23, 8, 30, tzinfo=UTC))
     assert await ReminderSweeper(store, {"telegram": channel}, catalog(), early).run_once() == 0
+
+
+async def _book_on_whatsapp(db: Engine, lang: str, reminder_choice: str) -> datetime:
+    """Books the first Brussels loan slot over WhatsApp in ``lang`` and answers the reminder
+    language question by pressing ``reminder_choice``; returns the clock of the booking."""
+    clock = StepClock()
+    handler = turn_handler(db, ScriptedNlu(), clock)
+    sender = CollectingSender()
+
+    async def send(text: str | None = None, payload: str | None = None) -> list[Outbound]:
+        inbound = Inbound(
+            "whatsapp", "32470000000", text=text, payload=payload, lang=lang,
+            reply_address="32470000000",
+        )  # fmt: skip
+        return list((await handler.handle(inbound, sender)).messages)
+
+    def button(messages: list[Outbound], title: str) -> str:
+        return next(b.payload for m in messages for b in m.buttons if b.title == title)
+
+    shown = await send(text="/start")
+    shown = await send(payload="menu:appointment")
+    shown = await send(
+        payload=button(shown, builders.catalog().text(lang, "booking.types.financing"))
+    )
+    shown = await send(payload=button(shown, "Bruxelles"))
+    first_slot_payload = next(
+        b.payload for m in shown for b in m.buttons if b.payload.startswith("bk:s:")
+    )
+    shown = await send(payload=first_slot_payload)
+    shown = await send(payload=button(shown, builders.catalog().text(lang, "booking.confirm")))
+    await send(payload=button(shown, reminder_choice))
+    return clock.current
+
+
+async def test_a_pashto_speaker_on_whatsapp_gets_reminders_in_the_language_they_chose(
+    demo: Engine,
+) -> None:
+    booked_at = await _book_on_whatsapp(demo, "ps", "فارسی")
+    channel = Channel()
+    sweeper = ReminderSweeper(
+        builders.booking_store(demo),
+        {"whatsapp": channel},
+        catalog(),
+        At(booked_at + timedelta(days=30)),
+    )
+    # The first slot is tomorrow at 09:00: too soon for the day-before reminder, the 2-hour one.
+    assert await sweeper.run_once() == 1
+    ((address, message),) = channel.sent
+    assert address == "32470000000"
+    assert message.lang == "fa"  # a language WhatsApp has the reminder template in
+    assert message.text.startswith("یادآوری:")  # Persian, where Pashto says "یادونه:"
+    assert "نوامبر" in dict(message.params)["date"]  # the month in Persian too
+
+
+async def test_no_reminder_chosen_cancels_the_reminders_of_that_booking(demo: Engine) -> None:
+    booked_at = await _book_on_whatsapp(demo, "so", "Xusuusin ma rabo")
+    channel = Channel()
+    sweeper = ReminderSweeper(
+        builders.booking_store(demo),
+        {"whatsapp": channel},
+        catalog(),
+        At(booked_at + timedelta(days=30)),
+    )
+    assert await sweeper.run_once() == 0
+    assert channel.sent == []
+    with demo.connect() as connection:
+        assert connection.execute(select(Reminder.status)).scalars().all() == ["cancelled"]

@@ -72,3 +72,16 @@ def test_a_language_without_a_catalogue_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(CatalogError, match=r"de\.yml: missing catalogue"):
         load_catalog(content)
+
+
+def test_languages_also_read_are_supported_ones(tmp_path: Path) -> None:
+    assert catalog().language("ps").also_reads[0] == "fa"  # Dari, for Afghan Pashto speakers
+    content = _copy_content(tmp_path)
+    languages = content / "languages.yml"
+    languages.write_text(
+        languages.read_text(encoding="utf-8").replace(
+            "also_reads: [fa, en, fr]", "also_reads: [de]"
+        )
+    )
+    with pytest.raises(ValueError, match=r"ps: also_reads \['de'\]"):
+        load_catalog(content)

@@ -13,7 +13,10 @@ from adapters.db.conversation_store import SqlConversationStore
 from adapters.db.database import make_sessions
 from adapters.db.demo import load_demo
 from adapters.settings import PROJECT_DIR
+from adapters.whatsapp_format import CHANNEL as WHATSAPP
+from adapters.whatsapp_window import load_templates, template_languages
 from bot.booking.model import REFERENCE_ALPHABET, REFERENCE_LENGTH
+from bot.booking.reminders import REMINDER_PURPOSE
 from bot.conversation import TurnHandler
 from bot.engine.actions import DEFAULT_VALIDATORS
 from bot.engine.runner import ACTION_NAMES
@@ -37,7 +40,19 @@ def booking_store(db: Engine, seed: int = 7) -> SqlBookingStore:
     def code() -> str:
         return "".join(draw.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
 
-    return SqlBookingStore(make_sessions(db), AddressCipher(TEST_ENCRYPTION_KEY), codes=code)
+    return SqlBookingStore(
+        make_sessions(db),
+        AddressCipher(TEST_ENCRYPTION_KEY),
+        codes=code,
+        reminder_languages=reminder_languages(),
+    )
+
+
+@cache
+def reminder_languages() -> dict[str, tuple[str, ...]]:
+    """As the app has them: WhatsApp reminds in the languages of its approved template."""
+    templates = load_templates(CONTENT_DIR / "whatsapp_templates.yml")
+    return {WHATSAPP: template_languages(templates, REMINDER_PURPOSE)}
 
 
 def load_demo_data(db: Engine) -> None:

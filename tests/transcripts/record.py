@@ -22,12 +22,14 @@ from adapters.collecting import CollectingSender
 from adapters.db.database import make_engine, migrate
 from tests.support.builders import load_demo_data, turn_handler
 from tests.support.stubs import ScriptedNlu, StepClock
-from tests.transcripts.runner import TRANSCRIPTS_DIR, _inbound
+from tests.transcripts.runner import CHANNEL, TRANSCRIPTS_DIR, _inbound
 
 INPUT_KEYS = ("text", "intent", "payload", "press", "lang", "after_hours")
 
 
-async def record(turns: list[dict[str, Any]], database_url: str) -> list[dict[str, Any]]:
+async def record(
+    turns: list[dict[str, Any]], database_url: str, channel: str = CHANNEL
+) -> list[dict[str, Any]]:
     engine = make_engine(database_url)
     migrate(database_url)
     load_demo_data(engine)
@@ -38,7 +40,7 @@ async def record(turns: list[dict[str, Any]], database_url: str) -> list[dict[st
     recorded = []
     for turn in turns:
         clock.current += timedelta(hours=float(turn.get("after_hours", 0)))
-        outcome = await handler.handle(_inbound(turn, previous), CollectingSender())
+        outcome = await handler.handle(_inbound(turn, previous, channel), CollectingSender())
         previous = list(outcome.messages)
         expect = []
         for message in previous:
@@ -65,7 +67,8 @@ def main(file: str, names: list[str]) -> None:
             if names and case["name"] not in names:
                 continue
             url = f"sqlite:///{Path(directory) / f'case{index}.sqlite3'}"
-            case["turns"] = asyncio.run(record(case["turns"], url))
+            channel = case.get("channel", CHANNEL)
+            case["turns"] = asyncio.run(record(case["turns"], url, channel))
             print(f"recorded: {case['name']}")
     body = yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
     path.write_text(header + body, encoding="utf-8")

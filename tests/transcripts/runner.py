@@ -4,8 +4,9 @@ A transcript file holds cases; each case is a list of turns. A turn sends ``text
 ``intent`` the scripted NLU should find for it), ``payload`` or ``press`` (the title of a
 button of the bot's last message), optionally ``lang``, and ``expect``s the bot's messages:
 ``text`` (exact) or ``contains``, and ``buttons`` (titles, in order). ``after_hours`` moves
-the clock forward before the turn. The session is stored and re-read between turns, as in
-production.
+the clock forward before the turn. A case may name its ``channel`` (web chat otherwise), for
+behaviour that depends on it, such as asking which language a WhatsApp reminder can be written
+in. The session is stored and re-read between turns, as in production.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class Case:
     file: str
     name: str
     turns: list[dict[str, Any]]
+    channel: str = CHANNEL
 
 
 def load_cases() -> list[Case]:
@@ -39,19 +41,19 @@ def load_cases() -> list[Case]:
     for path in sorted(TRANSCRIPTS_DIR.glob("*.yml")):
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
         for raw in document["cases"]:
-            cases.append(Case(path.stem, raw["name"], raw["turns"]))
+            cases.append(Case(path.stem, raw["name"], raw["turns"], raw.get("channel", CHANNEL)))
     return cases
 
 
-def _inbound(turn: dict[str, Any], previous: list[Outbound]) -> Inbound:
+def _inbound(turn: dict[str, Any], previous: list[Outbound], channel: str = CHANNEL) -> Inbound:
     lang = turn.get("lang")
     if "press" in turn:
         buttons = {b.title: b.payload for m in previous for b in m.buttons}
         assert turn["press"] in buttons, f"no button {turn['press']!r} in {sorted(buttons)}"
-        return Inbound(CHANNEL, USER, payload=buttons[turn["press"]], lang=lang)
+        return Inbound(channel, USER, payload=buttons[turn["press"]], lang=lang)
     if "payload" in turn:
-        return Inbound(CHANNEL, USER, payload=turn["payload"], lang=lang)
-    return Inbound(CHANNEL, USER, text=str(turn["text"]), lang=lang)
+        return Inbound(channel, USER, payload=turn["payload"], lang=lang)
+    return Inbound(channel, USER, text=str(turn["text"]), lang=lang)
 
 
 def _check(expected: list[dict[str, Any]], got: list[Outbound], where: str) -> None:
@@ -76,6 +78,6 @@ async def run_case(case: Case, db: Engine) -> None:
     previous: list[Outbound] = []
     for number, turn in enumerate(case.turns, start=1):
         clock.current += timedelta(hours=float(turn.get("after_hours", 0)))
-        outcome = await handler.handle(_inbound(turn, previous), CollectingSender())
+        outcome = await handler.handle(_inbound(turn, previous, case.channel), CollectingSender())
         previous = list(outcome.messages)
         _check(turn.get("expect", []), previous, f"{case.file}: {case.name}: turn {number}")
