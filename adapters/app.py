@@ -52,7 +52,6 @@ from bot.flows.content import Content, load_content
 from bot.i18n.catalog import Catalog
 from bot.ports import NluPort, Sender
 from bot.understanding.language import LanguageDetector
-from bot.understanding.lexicon import load_lexicon
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +103,7 @@ def build_booking_store(settings: Settings, db: Engine) -> SqlBookingStore:
 def build_turn_handler(settings: Settings, db: Engine, nlu: NluPort) -> TurnHandler:
     content = load_settings_content(settings)
     catalog = content.catalog
-    detector = LanguageDetector(catalog.codes, load_lexicon(settings.nlu_dir, catalog.codes))
+    detector = LanguageDetector.from_examples(settings.nlu_dir, catalog.languages)
     return TurnHandler(
         engine=ConversationEngine(
             catalog, content.flows, settings.retention_days, schemes=content.schemes

@@ -82,11 +82,10 @@ def nlu_eval(
     from adapters.rasa import RasaNlu
     from adapters.rasa_process import RasaServer, model_path
     from bot.understanding.language import LanguageDetector
-    from bot.understanding.lexicon import load_lexicon
 
     settings = _settings()
     catalog = load_settings_content(settings).catalog
-    detector = LanguageDetector(catalog.codes, load_lexicon(settings.nlu_dir, catalog.codes))
+    detector = LanguageDetector.from_examples(settings.nlu_dir, catalog.languages)
     examples = read_examples(file)
     if settings.rasa_url is None:
         _ensure_model(settings)

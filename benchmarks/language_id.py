@@ -21,7 +21,6 @@ from langdetect.lang_detect_exception import LangDetectException
 from adapters.nlu_eval import SHORT_WORDS
 from adapters.settings import PROJECT_DIR
 from bot.understanding.language import LanguageDetector, choose_language
-from bot.understanding.lexicon import load_lexicon
 from bot.understanding.normalize import words
 from tests.support.builders import NLU_DIR, catalog
 
@@ -54,7 +53,7 @@ def main(path: Path) -> None:
     codes = catalog().codes
     tracemalloc.start()
     started = time.perf_counter()
-    detector = LanguageDetector(codes, load_lexicon(NLU_DIR, codes))
+    detector = LanguageDetector.from_examples(NLU_DIR, catalog().languages)
     built = time.perf_counter() - started
     memory = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()

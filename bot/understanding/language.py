@@ -17,13 +17,17 @@ import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.engine.inputs import LanguageDecision, LanguageSource
+from bot.i18n.languages import Language
+from bot.understanding.lexicon import load_lexicon
 from bot.understanding.normalize import spelt_words
 from bot.understanding.scripts import candidates
 from bot.understanding.spellings import SpellingModel
 
 LANGDETECT_MIN_CHARS = 20
+LANGDETECT_MIN_WORDS = 5
 LANGDETECT_MIN_PROBABILITY = 0.9
 LANGDETECT_UNSURE_PROBABILITY = 0.6
 SCRIPT_ALONE_MIN_CHARS = 3
@@ -61,6 +65,14 @@ class LanguageDetector:
         self._loanwords = _loanwords(self._lexicon)
         self._langdetect_ready = False
 
+    @classmethod
+    def from_examples(cls, nlu_dir: Path, languages: Sequence[Language]) -> LanguageDetector:
+        """The detector the bot uses: the training examples of ``nlu_dir`` and each language's
+        calendar words."""
+        codes = tuple(language.code for language in languages)
+        locales = {language.code: language.locale for language in languages}
+        return cls(codes, load_lexicon(nlu_dir, codes, locales))
+
     def detect(self, text: str) -> Detection | None:
         tokens = spelt_words(text)
         allowed, settled = candidates(text, self._supported)
@@ -73,7 +85,7 @@ class LanguageDetector:
             return by_lexicon
         if len(allowed) == 1 and len(text) >= SCRIPT_ALONE_MIN_CHARS:
             return Detection(allowed[0], 0.9)  # the only language written in these letters
-        if len(text) >= LANGDETECT_MIN_CHARS:
+        if len(text) >= LANGDETECT_MIN_CHARS and len(tokens) >= LANGDETECT_MIN_WORDS:
             found = self._by_langdetect(text, allowed)
             if found is not None:
                 return found

@@ -1,12 +1,15 @@
-"""Word lists per language, taken from the NLU training examples in ``nlu_data/<lang>/``."""
+"""Word lists per language, taken from the NLU training examples in ``nlu_data/<lang>/`` and
+the day and month names of the language's locale (people name the day they can come)."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 
 import yaml
+from babel import Locale
 
 from bot.understanding.normalize import spelt_words
 
@@ -30,8 +33,23 @@ def training_examples(nlu_dir: Path, lang: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def load_lexicon(nlu_dir: Path, languages: tuple[str, ...]) -> dict[str, Counter[str]]:
-    return {
+def calendar_words(locale: str) -> set[str]:
+    """Day and month names, wide and abbreviated ("jeudi", "donderdag", "پنجشنبه")."""
+    found: set[str] = set()
+    names = Locale.parse(locale)
+    for context in ("format", "stand-alone"):
+        for width in ("wide", "abbreviated"):
+            for table in (names.days, names.months):
+                for name in table[context][width].values():
+                    found.update(spelt_words(name))
+    return found
+
+
+def load_lexicon(
+    nlu_dir: Path, languages: tuple[str, ...], locales: Mapping[str, str] | None = None
+) -> dict[str, Counter[str]]:
+    """Word counts per language; each calendar word of its locale counts once more."""
+    lexicon = {
         lang: Counter(
             word
             for _, example in training_examples(nlu_dir, lang)
@@ -39,6 +57,10 @@ def load_lexicon(nlu_dir: Path, languages: tuple[str, ...]) -> dict[str, Counter
         )
         for lang in languages
     }
+    for lang, locale in (locales or {}).items():
+        if lang in lexicon:
+            lexicon[lang].update(calendar_words(locale))
+    return lexicon
 
 
 def intents_in(nlu_dir: Path, languages: tuple[str, ...]) -> set[str]:

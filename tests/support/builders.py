@@ -24,7 +24,6 @@ from bot.engine.runner import Engine as ConversationEngine
 from bot.flows.content import Content, load_content
 from bot.i18n.catalog import Catalog
 from bot.understanding.language import LanguageDetector
-from bot.understanding.lexicon import load_lexicon
 from tests.support.stubs import ScriptedNlu, StepClock
 
 CONTENT_DIR = PROJECT_DIR / "flows"
@@ -76,7 +75,7 @@ def catalog() -> Catalog:
 
 @cache
 def detector() -> LanguageDetector:
-    return LanguageDetector(catalog().codes, load_lexicon(NLU_DIR, catalog().codes))
+    return LanguageDetector.from_examples(NLU_DIR, catalog().languages)
 
 
 def engine() -> ConversationEngine:

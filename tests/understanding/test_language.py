@@ -6,6 +6,7 @@ import pytest
 
 from bot.engine.inputs import LanguageDecision, LanguageSource
 from bot.understanding.language import Detection, choose_language
+from bot.understanding.lexicon import calendar_words
 from bot.understanding.normalize import spelt_words
 from tests.support.builders import detector
 
@@ -114,3 +115,20 @@ def test_arabizi_digits_stay_inside_words_and_numbers_are_no_words() -> None:
         "l",
         "ecole",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("woensdag", "nl"), ("miercuri", "ro"), ("środa", "pl"), ("çarşamba", "tr"),
+     ("середа", "uk"), ("среда", "ru"), ("quarta-feira", "pt")],
+)  # fmt: skip
+def test_a_day_name_is_read_from_the_languages_calendar(text: str, lang: str) -> None:
+    """People answer "which day?" with a day name no training example may hold."""
+    detection = detector().detect(text)
+    assert detection is not None
+    assert (detection.lang, detection.sure) == (lang, True)
+
+
+def test_calendar_words_are_day_and_month_names_wide_and_short() -> None:
+    assert {"jeudi", "janvier", "janv"} <= calendar_words("fr_BE")
+    assert {"donderdag", "januari", "jan"} <= calendar_words("nl_BE")
