@@ -1,6 +1,7 @@
-"""Language identification on the held-out set: Passerelle's detector against plain langdetect.
+"""Language identification on the evaluation sets: Passerelle's detector against plain
+langdetect.
 
-    .venv/bin/python -m benchmarks.language_id [tests/data/nlu_heldout.jsonl]
+    .venv/bin/python -m benchmarks.language_id [FILE ...]   (default: the three sets)
 
 Prints accuracy overall, on messages of 1-4 words and per language, for both. No Rasa needed.
 """
@@ -19,12 +20,10 @@ from langdetect import DetectorFactory, detect
 from langdetect.lang_detect_exception import LangDetectException
 
 from adapters.nlu_eval import SHORT_WORDS
-from adapters.settings import PROJECT_DIR
+from benchmarks.build_heldout import EVALUATION_SETS
 from bot.understanding.language import LanguageDetector, choose_language
 from bot.understanding.normalize import words
 from tests.support.builders import NLU_DIR, catalog
-
-HELDOUT = PROJECT_DIR / "tests" / "data" / "nlu_heldout.jsonl"
 
 
 def plain_langdetect(text: str) -> str:
@@ -79,4 +78,5 @@ def main(path: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else HELDOUT)
+    for path in [Path(arg) for arg in sys.argv[1:]] or [t for _, t in EVALUATION_SETS]:
+        main(path)

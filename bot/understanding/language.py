@@ -106,7 +106,9 @@ class LanguageDetector:
             if token in self._loanwords:
                 continue
             if any(token in self._lexicon[lang] for lang in allowed):
-                if len(token) > 1:  # one letter ("a", "b") says nothing
+                # One Latin letter ("a", "b") says nothing; in Arabic script some letters are
+                # words, and Pashto's "د" ("of") is one Persian never writes alone.
+                if len(token) > 1 or not token.isascii():
                     known.append(token)
             elif len(token) >= MIN_UNKNOWN_WORD_CHARS:
                 unknown.append(token)
