@@ -132,6 +132,22 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child between 
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
+def rasa_run_arguments(token: str, model: Path, port: int) -> list[str]:
+    """``rasa run`` arguments. The token is joined to its option: a random token may start
+    with "-", and argparse then reads "--auth-token -x..." as a missing value (Rasa exits 2)."""
+    return [
+        "run",
+        "--enable-api",
+        f"--auth-token={token}",
+        "--model",
+        str(model),
+        "--interface",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+
+
 class RasaServer:
     """Runs ``rasa run --enable-api`` on 127.0.0.1 and restarts it if it crashes."""
 
@@ -162,16 +178,7 @@ class RasaServer:
         try:
             self._process = await asyncio.create_subprocess_exec(
                 str(self.executable),
-                "run",
-                "--enable-api",
-                "--auth-token",
-                self.token,
-                "--model",
-                str(self.model),
-                "--interface",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
+                *rasa_run_arguments(self.token, self.model, self.port),
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=log_file,
                 stderr=log_file,
