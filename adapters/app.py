@@ -90,13 +90,15 @@ def build_store(settings: Settings, db: Engine) -> SqlConversationStore:
 
 def build_booking_store(settings: Settings, db: Engine) -> SqlBookingStore:
     templates = load_templates(settings.content_dir / "whatsapp_templates.yml")
+    whatsapp_reminders = template_languages(templates, REMINDER_PURPOSE)
     return SqlBookingStore(
         make_sessions(db),
         AddressCipher(settings.required_encryption_key),
         lead_time=timedelta(hours=settings.booking_lead_hours),
         horizon_days=settings.booking_horizon_days,
         # Telegram can always write; web chat reminders are never sent, so nothing to ask.
-        reminder_languages={WHATSAPP: template_languages(templates, REMINDER_PURPOSE)},
+        # Without a reminder template nothing can be asked: WhatsApp reminders are then held.
+        reminder_languages={WHATSAPP: whatsapp_reminders} if whatsapp_reminders else {},
     )
 
 

@@ -324,7 +324,8 @@ class SqlBookingStore:
             address = (
                 self._cipher.decrypt(contact.reply_address) if contact.reply_address else None
             )
-            if booking.status != "booked" or address is None or contact.unreachable_at:
+            wanted = booking.status == "booked" and booking.reminders_wanted
+            if not wanted or address is None or contact.unreachable_at:
                 reminder.status = "cancelled"
                 return None
             return DueReminder(
@@ -364,4 +365,5 @@ def _appointment(db: Session, booking: Booking) -> Appointment:
         interpreter_needed=booking.interpreter_needed,
         status=booking.status,
         reminder_language=booking.reminder_language,
+        reminders_wanted=booking.reminders_wanted,
     )

@@ -32,6 +32,7 @@ def insert_booking(
         appointment_type=made.appointment_type,
         language=made.language,
         reminder_language=made.reminder_language,
+        reminders_wanted=made.reminders_wanted,
         interpreter_needed=made.interpreter_needed,
         starts_at=made.starts_at,
         ends_at=made.ends_at,
@@ -53,7 +54,7 @@ def insert_booking(
         if holder is not None:
             raise SlotTaken(made.staff_id, made.starts_at) from error
         raise ConcurrentTurn("booking reference already used") from error
-    for kind, before in reminder_offsets:
+    for kind, before in reminder_offsets if made.reminders_wanted else ():
         due = made.starts_at - before
         if due > now:
             db.add(
@@ -86,9 +87,11 @@ def cancel_booking(db: Session, contact: Contact, reference: str, at: datetime) 
 
 
 def choose_reminder_language(
-    db: Session, contact: Contact, reference: str, lang: str | None
+    db: Session, contact: Contact, reference: str, lang: str | None, now: datetime
 ) -> None:
-    """Reminders of the person's own booking in ``lang``; None cancels those still pending."""
+    """Reminders of the person's own booking in ``lang``; None: no reminders, those not sent
+    are cancelled. A language chosen after refusing (the same buttons pressed twice) brings
+    back the reminders still to come."""
     booking = db.scalar(
         select(Booking).where(
             Booking.reference == reference,
@@ -98,10 +101,21 @@ def choose_reminder_language(
     )
     if booking is None:
         return
-    booking.reminder_language = lang
+    booking.reminders_wanted = lang is not None
     if lang is None:
         db.execute(
             update(Reminder)
             .where(Reminder.booking_id == booking.id, Reminder.status == "pending")
             .values(status="cancelled")
         )
+        return
+    booking.reminder_language = lang
+    db.execute(
+        update(Reminder)
+        .where(
+            Reminder.booking_id == booking.id,
+            Reminder.status == "cancelled",
+            Reminder.due_at > now,
+        )
+        .values(status="pending")
+    )

@@ -351,7 +351,9 @@ def _apply_booking_cancelled(write: _TurnWrite, event: BookingCancelled) -> None
 
 
 def _apply_reminder_language_chosen(write: _TurnWrite, event: ReminderLanguageChosen) -> None:
-    choose_reminder_language(write.db, write.contact, event.reference, event.lang)
+    choose_reminder_language(
+        write.db, write.contact, event.reference, event.lang, write.record.now
+    )
 
 
 _APPLIERS: dict[type[Event], Callable[[_TurnWrite, object], None]] = {

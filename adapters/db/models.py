@@ -17,6 +17,7 @@ from sqlalchemy import (
     Time,
     TypeDecorator,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -256,6 +257,7 @@ class Booking(Base):
     language: Mapped[str] = mapped_column(String(8))
     # Chosen by the person when their channel cannot send a reminder in ``language``.
     reminder_language: Mapped[str | None] = mapped_column(String(8))
+    reminders_wanted: Mapped[bool] = mapped_column(server_default=true())
     interpreter_needed: Mapped[bool] = mapped_column(default=False)
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]

@@ -229,6 +229,12 @@ class BookingDialogue:
         place = calendar.places[place_id]
         prefix = calendar.reference_prefixes.get(place.organisation, "PS")
         reference = f"{prefix}-{calendar.fresh_code}"
+        readable = _reminder_languages(turn, calendar)
+        needs_other = readable is not None and turn.lang not in readable
+        # A move keeps the person's answer to the reminder question, unless they now write a
+        # language the channel can remind in; a refusal of reminders always stands.
+        carried = state.get("reminder_language") if needs_other else None
+        wanted = state.get("reminders_wanted", True) is not False
         made = BookingMade(
             reference=reference,
             staff_id=staff_id,
@@ -240,7 +246,8 @@ class BookingDialogue:
             interpreter_needed=bool(state.get("interpreter")),
             shared_answers=turn.answers if share and turn.answers else None,
             replaces=state.get("replaces"),
-            reminder_language=state.get("reminder_language"),
+            reminder_language=carried,
+            reminders_wanted=wanted,
         )
         turn.emit(made)
         turn.put(booking=None)
@@ -268,21 +275,20 @@ class BookingDialogue:
         ics = appointment_ics(appointment, ICS_DOMAIN, summary)
         document = Document(f"{reference}.ics", f"/calendar/booking/{reference}.ics", ics)
         turn.emit(MsgCreated(Outbound(text, turn.lang, document=document)))
-        readable = calendar.reminder_languages
-        if readable is None or turn.lang in readable or made.reminder_language in readable:
-            self._leave(turn)
+        if readable and needs_other and wanted and carried not in readable:
+            self._ask_reminder_language(turn, reference, readable)
             return
-        self._ask_reminder_language(turn, reference, readable)
+        self._leave(turn)
 
     def _ask_reminder_language(
         self, turn: Turn, reference: str, readable: tuple[str, ...]
     ) -> None:
         """The channel cannot write a reminder in the person's language: which other language
         they read, among those many speakers of theirs read, or none."""
-        offered = [c for c in turn.catalog.language(turn.lang).also_reads if c in readable]
+        offered = [c for c in turn.catalog.language(turn.lang).also_reads if c in readable][:3]
         buttons = [
             Button(turn.catalog.language(code).native_name, f"bk:rl:{reference}:{code}")
-            for code in offered or readable
+            for code in offered or readable[:3]
         ]
         buttons.append(turn.button("booking.no_reminder", f"bk:rl:{reference}:-"))
         turn.say("booking.reminder_language_prompt", tuple(buttons))
@@ -290,8 +296,8 @@ class BookingDialogue:
     def _chose_reminder_language(self, turn: Turn, calendar: BookingCalendar, value: str) -> None:
         reference, _, code = value.rpartition(":")
         mine = {appointment.reference for appointment in calendar.upcoming}
-        readable = calendar.reminder_languages or ()
-        if reference not in mine or (code != "-" and code not in readable):
+        readable = _reminder_languages(turn, calendar)
+        if reference not in mine or not readable or (code != "-" and code not in readable):
             turn.say("booking.not_found" if reference not in mine else "booking.expired")
             self._leave(turn)
             return
@@ -331,6 +337,7 @@ class BookingDialogue:
                 "type": appointment.appointment_type,
                 "replaces": reference,
                 "reminder_language": appointment.reminder_language,
+                "reminders_wanted": appointment.reminders_wanted,
             }
             if place is None:
                 self._ask_type(turn, calendar, replaces=reference)
@@ -433,6 +440,13 @@ class BookingDialogue:
     @staticmethod
     def _short_when(turn: Turn, moment: datetime) -> str:
         return short_when(moment, turn.locale)
+
+
+def _reminder_languages(turn: Turn, calendar: BookingCalendar) -> tuple[str, ...] | None:
+    """The languages the person's channel can remind in that the bot also speaks; None: any."""
+    if calendar.reminder_languages is None:
+        return None
+    return tuple(code for code in calendar.reminder_languages if code in turn.catalog.codes)
 
 
 def short_when(moment: datetime, locale: str) -> str:

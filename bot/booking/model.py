@@ -62,8 +62,10 @@ class Appointment:
     language: str
     interpreter_needed: bool
     status: str
-    # The language reminders are written in when the channel cannot use ``language``.
+    # The language reminders are written in when the channel cannot use ``language``, and
+    # whether the person wants reminders at all (they may refuse them).
     reminder_language: str | None = None
+    reminders_wanted: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,6 +70,7 @@ class BookingMade:
     shared_answers: dict[str, Any] | None = None
     replaces: str | None = None
     reminder_language: str | None = None
+    reminders_wanted: bool = True
 
 
 @dataclass(frozen=True, slots=True)

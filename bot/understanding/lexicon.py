@@ -33,8 +33,12 @@ def training_examples(nlu_dir: Path, lang: str) -> list[tuple[str, str]]:
     return pairs
 
 
+CALENDAR_WORD_MIN_CHARS = 4  # "sat", "dom", "mer", "zo" are other words in other languages
+
+
 def calendar_words(locale: str) -> set[str]:
-    """Day and month names, wide and abbreviated ("jeudi", "donderdag", "پنجشنبه")."""
+    """Day and month names, wide and abbreviated ("jeudi", "donderdag", "janv"), of four
+    letters or more."""
     found: set[str] = set()
     names = Locale.parse(locale)
     for context in ("format", "stand-alone"):
@@ -42,7 +46,7 @@ def calendar_words(locale: str) -> set[str]:
             for table in (names.days, names.months):
                 for name in table[context][width].values():
                     found.update(spelt_words(name))
-    return found
+    return {word for word in found if len(word) >= CALENDAR_WORD_MIN_CHARS}
 
 
 def load_lexicon(

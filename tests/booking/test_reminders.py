@@ -110,68 +110,139 @@ async def test_reminders_wait_until_they_are_due(demo: Engine) -> None:
     assert await ReminderSweeper(store, {"telegram": channel}, catalog(), early).run_once() == 0
 
 
-async def _book_on_whatsapp(db: Engine, lang: str, reminder_choice: str) -> datetime:
-    """Books the first Brussels loan slot over WhatsApp in ``lang`` and answers the reminder
-    language question by pressing ``reminder_choice``; returns the clock of the booking."""
-    clock = StepClock()
-    handler = turn_handler(db, ScriptedNlu(), clock)
-    sender = CollectingSender()
+class Person:
+    """Someone writing to the bot on one channel in one language, through the turn handler."""
 
-    async def send(text: str | None = None, payload: str | None = None) -> list[Outbound]:
+    def __init__(self, db: Engine, channel: str, lang: str) -> None:
+        self.clock = StepClock()
+        self.handler = turn_handler(db, ScriptedNlu(), self.clock)
+        self.channel, self.lang = channel, lang
+        self.shown: list[Outbound] = []
+
+    async def send(self, text: str | None = None, payload: str | None = None) -> list[Outbound]:
         inbound = Inbound(
-            "whatsapp", "32470000000", text=text, payload=payload, lang=lang,
+            self.channel, "32470000000", text=text, payload=payload, lang=self.lang,
             reply_address="32470000000",
         )  # fmt: skip
-        return list((await handler.handle(inbound, sender)).messages)
+        self.shown = list((await self.handler.handle(inbound, CollectingSender())).messages)
+        return self.shown
 
-    def button(messages: list[Outbound], title: str) -> str:
-        return next(b.payload for m in messages for b in m.buttons if b.title == title)
+    async def press(self, title: str) -> list[Outbound]:
+        payloads = [b.payload for m in self.shown for b in m.buttons if b.title == title]
+        assert payloads, f"no button {title!r}"
+        return await self.send(payload=payloads[0])
 
-    shown = await send(text="/start")
-    shown = await send(payload="menu:appointment")
-    shown = await send(
-        payload=button(shown, builders.catalog().text(lang, "booking.types.financing"))
-    )
-    shown = await send(payload=button(shown, "Bruxelles"))
-    first_slot_payload = next(
-        b.payload for m in shown for b in m.buttons if b.payload.startswith("bk:s:")
-    )
-    shown = await send(payload=first_slot_payload)
-    shown = await send(payload=button(shown, builders.catalog().text(lang, "booking.confirm")))
-    await send(payload=button(shown, reminder_choice))
-    return clock.current
+    def text(self, key: str) -> str:
+        return builders.catalog().text(self.lang, key)
+
+    async def book_first_brussels_loan(self) -> list[Outbound]:
+        """Books the first free Brussels loan slot; returns the bot's answer to the confirm."""
+        await self.send(text="/start")
+        await self.send(payload="menu:appointment")
+        await self.press(self.text("booking.types.financing"))
+        await self.press("Bruxelles")
+        slots = [b.payload for m in self.shown for b in m.buttons if b.payload.startswith("bk:s:")]
+        await self.send(payload=slots[0])
+        return await self.press(self.text("booking.confirm"))
+
+    async def move_to_the_next_slot(self) -> list[Outbound]:
+        await self.send(payload="menu:appointment")
+        await self.press(self.text("booking.move"))
+        slots = [b.payload for m in self.shown for b in m.buttons if b.payload.startswith("bk:s:")]
+        await self.send(payload=slots[0])
+        return await self.press(self.text("booking.confirm"))
+
+
+def asks_reminder_language(messages: list[Outbound], lang: str) -> bool:
+    prompt = builders.catalog().text(lang, "booking.reminder_language_prompt")
+    return any(message.text == prompt for message in messages)
+
+
+def statuses(db: Engine) -> list[str]:
+    with db.connect() as connection:
+        return sorted(connection.execute(select(Reminder.status)).scalars().all())
+
+
+async def sweep_a_month_later(db: Engine, person: Person) -> list[Outbound]:
+    channel = Channel()
+    later = At(person.clock.current + timedelta(days=30))
+    await ReminderSweeper(
+        builders.booking_store(db), {"whatsapp": channel}, catalog(), later
+    ).run_once()
+    return [message for _, message in channel.sent]
 
 
 async def test_a_pashto_speaker_on_whatsapp_gets_reminders_in_the_language_they_chose(
     demo: Engine,
 ) -> None:
-    booked_at = await _book_on_whatsapp(demo, "ps", "فارسی")
-    channel = Channel()
-    sweeper = ReminderSweeper(
-        builders.booking_store(demo),
-        {"whatsapp": channel},
-        catalog(),
-        At(booked_at + timedelta(days=30)),
-    )
+    person = Person(demo, "whatsapp", "ps")
+    assert asks_reminder_language(await person.book_first_brussels_loan(), "ps")
+    await person.press("فارسی")
     # The first slot is tomorrow at 09:00: too soon for the day-before reminder, the 2-hour one.
-    assert await sweeper.run_once() == 1
-    ((address, message),) = channel.sent
-    assert address == "32470000000"
+    (message,) = await sweep_a_month_later(demo, person)
     assert message.lang == "fa"  # a language WhatsApp has the reminder template in
     assert message.text.startswith("یادآوری:")  # Persian, where Pashto says "یادونه:"
     assert "نوامبر" in dict(message.params)["date"]  # the month in Persian too
 
 
-async def test_no_reminder_chosen_cancels_the_reminders_of_that_booking(demo: Engine) -> None:
-    booked_at = await _book_on_whatsapp(demo, "so", "Xusuusin ma rabo")
-    channel = Channel()
-    sweeper = ReminderSweeper(
-        builders.booking_store(demo),
-        {"whatsapp": channel},
-        catalog(),
-        At(booked_at + timedelta(days=30)),
+async def test_no_reminder_chosen_cancels_the_reminders_and_survives_a_move(demo: Engine) -> None:
+    person = Person(demo, "whatsapp", "so")
+    await person.book_first_brussels_loan()
+    await person.press("Xusuusin ma rabo")
+    assert statuses(demo) == ["cancelled"]
+    moved = await person.move_to_the_next_slot()
+    assert not asks_reminder_language(moved, "so")  # the refusal stands, nobody asks again
+    assert statuses(demo) == ["cancelled"]  # and the new time gets no reminder either
+    assert await sweep_a_month_later(demo, person) == []
+
+
+async def test_a_language_pressed_after_refusing_brings_the_reminders_back(demo: Engine) -> None:
+    person = Person(demo, "whatsapp", "ti")
+    offer = await person.book_first_brussels_loan()
+    await person.press(person.text("booking.no_reminder"))
+    person.shown = offer  # the same question, still on the screen, answered again
+    await person.press("English")
+    (message,) = await sweep_a_month_later(demo, person)
+    assert message.lang == "en"
+
+
+@pytest.mark.parametrize(
+    ("channel", "lang"), [("whatsapp", "fr"), ("whatsapp", "ar"), ("telegram", "ps")]
+)
+async def test_nobody_is_asked_when_the_channel_can_remind_in_their_language(
+    demo: Engine, channel: str, lang: str
+) -> None:
+    person = Person(demo, channel, lang)
+    assert not asks_reminder_language(await person.book_first_brussels_loan(), lang)
+
+
+@pytest.mark.parametrize(
+    ("channel", "code"), [("whatsapp", "de"), ("whatsapp", "ps"), ("telegram", "-")]
+)
+async def test_a_forged_reminder_answer_changes_nothing(
+    demo: Engine, channel: str, code: str
+) -> None:
+    person = Person(demo, channel, "ps")
+    await person.book_first_brussels_loan()
+    reference = (
+        next(
+            b.payload.split(":")[2]
+            for m in person.shown
+            for b in m.buttons
+            if b.payload.startswith("bk:rl:")
+        )
+        if channel == "whatsapp"
+        else None
     )
-    assert await sweeper.run_once() == 0
-    assert channel.sent == []
-    with demo.connect() as connection:
-        assert connection.execute(select(Reminder.status)).scalars().all() == ["cancelled"]
+    if reference is None:  # Telegram asks nothing: take the reference from the booking list
+        await person.send(payload="menu:appointment")
+        reference = next(
+            b.payload.split(":")[2]
+            for m in person.shown
+            for b in m.buttons
+            if b.payload.startswith("bk:c:")
+        )
+    before = statuses(demo)
+    answer = await person.send(payload=f"bk:rl:{reference}:{code}")
+    assert answer[0].text == person.text("booking.expired")
+    assert statuses(demo) == before

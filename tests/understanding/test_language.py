@@ -131,4 +131,12 @@ def test_a_day_name_is_read_from_the_languages_calendar(text: str, lang: str) ->
 
 def test_calendar_words_are_day_and_month_names_wide_and_short() -> None:
     assert {"jeudi", "janvier", "janv"} <= calendar_words("fr_BE")
-    assert {"donderdag", "januari", "jan"} <= calendar_words("nl_BE")
+    assert {"donderdag", "januari", "juli"} <= calendar_words("nl_BE")
+    assert "jan" not in calendar_words("nl_BE")
+
+
+@pytest.mark.parametrize("text", ["sat", "dom", "mer", "zo", "wo", "sob", "dim"])
+def test_a_short_day_abbreviation_alone_moves_no_conversation(text: str) -> None:
+    """Three-letter abbreviations are other words elsewhere ("dom" is "house" in Polish)."""
+    detection = detector().detect(text)
+    assert detection is None or not detection.sure
