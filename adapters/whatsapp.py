@@ -15,9 +15,9 @@ import hashlib
 import hmac
 import json
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import httpx
 from starlette.requests import Request
@@ -40,6 +40,7 @@ from bot.engine.messages import Inbound, Outbound
 from bot.i18n.catalog import Catalog
 from bot.ports import Clock, RecipientUnreachable, SendFailed, StorageUnavailable
 
+T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Hub-Signature-256"
@@ -221,7 +222,7 @@ class WhatsAppChannel:
         self._app_secret = app_secret.encode()
         self._verify_token = verify_token
         self._in_flight: set[int] = set()
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[Any]] = set()
 
     def routes(self) -> list[BaseRoute]:
         return [
@@ -275,9 +276,13 @@ class WhatsAppChannel:
             log.warning("WhatsApp could not deliver a message (code %s)", status.error_code)
 
     def schedule(self) -> None:
-        task = asyncio.create_task(self._drain_quietly())
+        self._track(self._drain_quietly())
+
+    def _track(self, work: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
+        task = asyncio.create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
 
     async def drain(self) -> int:
         """Run the turns of the messages waiting in the inbox; the number handled."""
@@ -287,8 +292,10 @@ class WhatsAppChannel:
             if inbox_id not in self._in_flight
         ]
         self._in_flight.update(inbox_id for inbox_id, _ in waiting)
-        results = await asyncio.gather(*(self._process(i, inbound) for i, inbound in waiting))
-        return sum(results)
+        # Tracked one by one: the periodic drain may take a message the webhook's own drain
+        # then skips, and ``idle`` must still wait for its turn.
+        turns = [self._track(self._process(i, inbound)) for i, inbound in waiting]
+        return sum(await asyncio.gather(*turns))
 
     async def _drain_quietly(self) -> None:
         try:
