@@ -33,6 +33,7 @@ from bot.engine.turn import Turn
 
 ICS_DOMAIN = "passerelle.be"
 SLOT_LABEL_CHARS = 20
+MOVE_KEYS = ("replaces", "reminder_language", "reminders_wanted")
 SLOT_DAY_PATTERNS = ("EEE d MMM", "EEE d/M", "d/M")
 
 
@@ -79,7 +80,8 @@ class BookingDialogue:
         action, _, rest = value.partition(":")
         state: dict[str, Any] = dict(turn.get("booking") or {})
         if action == "t" and rest in types_offered(calendar, None):
-            self._ask_place(turn, calendar, {"type": rest})
+            carried = {key: state[key] for key in MOVE_KEYS if key in state}
+            self._ask_place(turn, calendar, {**carried, "type": rest})
         elif action == "p" and "type" in state and rest.isdigit():
             self._chose_place(turn, calendar, state, int(rest))
         elif action == "more" and state.get("step") == "slot":
@@ -105,17 +107,15 @@ class BookingDialogue:
     # Steps ----------------------------------------------------------------------------------
 
     def _ask_type(
-        self, turn: Turn, calendar: BookingCalendar, replaces: str | None = None
+        self, turn: Turn, calendar: BookingCalendar, moving: dict[str, Any] | None = None
     ) -> None:
+        """``moving``: what a move carries (the booking it replaces, the reminder choice)."""
         suggested = ROUTE_TYPES.get(str(turn.get("appointment_route")))
         kinds = types_offered(calendar, suggested)
         if not kinds:
             self._nobody(turn)
             return
-        state: dict[str, Any] = {"step": "type"}
-        if replaces:
-            state["replaces"] = replaces
-        turn.put(booking=state)
+        turn.put(booking={**(moving or {}), "step": "type"})
         if suggested in kinds:
             turn.say("booking.suggested", kind=turn.text(f"booking.types.{suggested}"))
         buttons = [turn.button(f"booking.types.{kind}", f"bk:t:{kind}") for kind in kinds]
@@ -339,8 +339,8 @@ class BookingDialogue:
                 "reminder_language": appointment.reminder_language,
                 "reminders_wanted": appointment.reminders_wanted,
             }
-            if place is None:
-                self._ask_type(turn, calendar, replaces=reference)
+            if place is None:  # the place changed: choose again, still as a move
+                self._ask_type(turn, calendar, {k: state[k] for k in MOVE_KEYS})
                 return
             self._offer_slots(turn, calendar, {**state, "place": place.id})
 
