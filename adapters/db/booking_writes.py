@@ -65,24 +65,33 @@ def insert_booking(
     return booking
 
 
-def cancel_booking(db: Session, contact: Contact, reference: str, at: datetime) -> Booking | None:
-    booking = db.scalar(
+def _standing_booking(db: Session, contact: Contact, reference: str) -> Booking | None:
+    """The person's own booking with this reference, if it still stands."""
+    return db.scalar(
         select(Booking).where(
             Booking.reference == reference,
             Booking.contact_id == contact.id,
             Booking.status == "booked",
         )
     )
-    if booking is None:
-        return None
-    booking.status = "cancelled"
-    booking.held_start = None  # the slot is free again at once
-    booking.cancelled_at = at
+
+
+def _cancel_pending_reminders(db: Session, booking: Booking) -> None:
     db.execute(
         update(Reminder)
         .where(Reminder.booking_id == booking.id, Reminder.status == "pending")
         .values(status="cancelled")
     )
+
+
+def cancel_booking(db: Session, contact: Contact, reference: str, at: datetime) -> Booking | None:
+    booking = _standing_booking(db, contact, reference)
+    if booking is None:
+        return None
+    booking.status = "cancelled"
+    booking.held_start = None  # the slot is free again at once
+    booking.cancelled_at = at
+    _cancel_pending_reminders(db, booking)
     return booking
 
 
@@ -92,22 +101,12 @@ def choose_reminder_language(
     """Reminders of the person's own booking in ``lang``; None: no reminders, those not sent
     are cancelled. A language chosen after refusing (the same buttons pressed twice) brings
     back the reminders still to come."""
-    booking = db.scalar(
-        select(Booking).where(
-            Booking.reference == reference,
-            Booking.contact_id == contact.id,
-            Booking.status == "booked",
-        )
-    )
+    booking = _standing_booking(db, contact, reference)
     if booking is None:
         return
     booking.reminders_wanted = lang is not None
     if lang is None:
-        db.execute(
-            update(Reminder)
-            .where(Reminder.booking_id == booking.id, Reminder.status == "pending")
-            .values(status="cancelled")
-        )
+        _cancel_pending_reminders(db, booking)
         return
     booking.reminder_language = lang
     db.execute(
