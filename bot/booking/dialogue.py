@@ -14,9 +14,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from babel.dates import format_date, format_time
-
+from bot.booking import reminder_question
 from bot.booking.calendar_file import appointment_ics
+from bot.booking.labels import (
+    appointment_place,
+    day_and_time,
+    place_label,
+    place_text,
+    short_when,
+)
 from bot.booking.model import Appointment, NeedsCalendar, PlaceInfo
 from bot.booking.offer import (
     ROUTE_TYPES,
@@ -26,15 +32,13 @@ from bot.booking.offer import (
     slots_for,
     types_offered,
 )
-from bot.booking.slots import BRUSSELS, Slot
-from bot.engine.events import BookingCancelled, BookingMade, MsgCreated, ReminderLanguageChosen
+from bot.booking.slots import Slot
+from bot.engine.events import BookingCancelled, BookingMade, MsgCreated
 from bot.engine.messages import Button, Document, Outbound
 from bot.engine.turn import Turn
 
 ICS_DOMAIN = "passerelle.be"
-SLOT_LABEL_CHARS = 20
 MOVE_KEYS = ("replaces", "reminder_language", "reminders_wanted")
-SLOT_DAY_PATTERNS = ("EEE d MMM", "EEE d/M", "d/M")
 
 
 def _calendar(turn: Turn) -> BookingCalendar:
@@ -97,7 +101,8 @@ class BookingDialogue:
         elif action in {"c", "cy", "m"}:
             self._on_own_booking(turn, calendar, action, rest)
         elif action == "rl":
-            self._chose_reminder_language(turn, calendar, rest)
+            reminder_question.answer(turn, calendar, rest)
+            self._leave(turn)
         elif action == "keep":
             turn.say("booking.kept")
             self._leave(turn)
@@ -132,7 +137,7 @@ class BookingDialogue:
             self._chose_place(turn, calendar, state, places[0].id)
             return
         turn.put(booking=state)
-        buttons = [Button(self._place_label(turn, place), f"bk:p:{place.id}") for place in places]
+        buttons = [Button(place_label(turn, place), f"bk:p:{place.id}") for place in places]
         turn.say("booking.place_prompt", (*buttons, turn.button("flow.menu", "cmd:menu")))
 
     def _chose_place(
@@ -180,7 +185,7 @@ class BookingDialogue:
         )
         choices = [
             Button(
-                self._short_when(turn, slot.start),
+                short_when(slot.start, turn.locale),
                 f"bk:s:{slot.staff_id}:{slot.place_id}:{_minute(slot.start)}",
             )
             for slot in slots
@@ -204,8 +209,8 @@ class BookingDialogue:
         place = calendar.places[slot.place_id]
         text = turn.text(
             "booking.confirm_prompt",
-            when=self._when(turn, slot.start),
-            place=self._place_text(turn, place),
+            when=day_and_time(turn, slot.start),
+            place=place_text(turn, place),
         )
         if turn.answers:
             text = f"{text}\n\n{turn.text('booking.share_explain')}"
@@ -229,7 +234,7 @@ class BookingDialogue:
         place = calendar.places[place_id]
         prefix = calendar.reference_prefixes.get(place.organisation, "PS")
         reference = f"{prefix}-{calendar.fresh_code}"
-        readable = _reminder_languages(turn, calendar)
+        readable = reminder_question.reminder_languages(turn, calendar)
         needs_other = readable is not None and turn.lang not in readable
         # A move keeps the person's answer to the reminder question, unless they now write a
         # language the channel can remind in; a refusal of reminders always stands.
@@ -268,46 +273,16 @@ class BookingDialogue:
         text = turn.text(
             key,
             reference=reference,
-            when=self._when(turn, slot.start),
-            place=self._place_text(turn, place),
+            when=day_and_time(turn, slot.start),
+            place=place_text(turn, place),
         )
         summary = turn.text(f"booking.types.{made.appointment_type}")
         ics = appointment_ics(appointment, ICS_DOMAIN, summary)
         document = Document(f"{reference}.ics", f"/calendar/booking/{reference}.ics", ics)
         turn.emit(MsgCreated(Outbound(text, turn.lang, document=document)))
         if readable and needs_other and wanted and carried not in readable:
-            self._ask_reminder_language(turn, reference, readable)
+            reminder_question.ask(turn, reference, readable)
             return
-        self._leave(turn)
-
-    def _ask_reminder_language(
-        self, turn: Turn, reference: str, readable: tuple[str, ...]
-    ) -> None:
-        """The channel cannot write a reminder in the person's language: which other language
-        they read, among those many speakers of theirs read, or none."""
-        offered = [c for c in turn.catalog.language(turn.lang).also_reads if c in readable][:3]
-        buttons = [
-            Button(turn.catalog.language(code).native_name, f"bk:rl:{reference}:{code}")
-            for code in offered or readable[:3]
-        ]
-        buttons.append(turn.button("booking.no_reminder", f"bk:rl:{reference}:-"))
-        turn.say("booking.reminder_language_prompt", tuple(buttons))
-
-    def _chose_reminder_language(self, turn: Turn, calendar: BookingCalendar, value: str) -> None:
-        reference, _, code = value.rpartition(":")
-        mine = {appointment.reference for appointment in calendar.upcoming}
-        readable = _reminder_languages(turn, calendar)
-        if reference not in mine or not readable or (code != "-" and code not in readable):
-            turn.say("booking.not_found" if reference not in mine else "booking.expired")
-            self._leave(turn)
-            return
-        if code == "-":
-            turn.emit(ReminderLanguageChosen(reference, None))
-            turn.say("booking.no_reminder_set")
-        else:
-            turn.emit(ReminderLanguageChosen(reference, code))
-            language = turn.catalog.language(code).native_name
-            turn.say("booking.reminder_language_set", language=language)
         self._leave(turn)
 
     def _on_own_booking(
@@ -319,7 +294,7 @@ class BookingDialogue:
             turn.say("booking.not_found")
             self._leave(turn)
             return
-        when = self._when(turn, appointment.starts_at)
+        when = day_and_time(turn, appointment.starts_at)
         if action == "c":
             buttons = (
                 turn.button("booking.cancel_yes", f"bk:cy:{reference}"),
@@ -353,17 +328,12 @@ class BookingDialogue:
                 turn.button("booking.move", f"bk:m:{appointment.reference}"),
                 turn.button("booking.cancel", f"bk:c:{appointment.reference}"),
             )
-            place = (
-                turn.text("booking.remote")
-                if appointment.remote
-                else ", ".join(p for p in (appointment.place, appointment.address) if p)
-            )
             turn.say(
                 "booking.mine",
                 buttons,
                 reference=appointment.reference,
-                when=self._when(turn, appointment.starts_at),
-                place=place,
+                when=day_and_time(turn, appointment.starts_at),
+                place=appointment_place(turn, appointment),
             )
         turn.say(
             "booking.mine_more",
@@ -416,47 +386,3 @@ class BookingDialogue:
 
     def _leave(self, turn: Turn) -> None:
         self._menu(turn)
-
-    @staticmethod
-    def _place_label(turn: Turn, place: PlaceInfo) -> str:
-        if place.remote:
-            return turn.text("booking.remote_button")
-        return (place.city or place.name)[:20]
-
-    @staticmethod
-    def _place_text(turn: Turn, place: PlaceInfo) -> str:
-        if place.remote:
-            return turn.text("booking.remote")
-        return ", ".join(part for part in (place.name, place.address) if part)
-
-    @staticmethod
-    def _when(turn: Turn, moment: datetime) -> str:
-        local = moment.astimezone(BRUSSELS)
-        day = format_date(local, format="full", locale=turn.locale)
-        return turn.text(
-            "booking.when", day=day, time=format_time(local, "HH:mm", locale=turn.locale)
-        )
-
-    @staticmethod
-    def _short_when(turn: Turn, moment: datetime) -> str:
-        return short_when(moment, turn.locale)
-
-
-def _reminder_languages(turn: Turn, calendar: BookingCalendar) -> tuple[str, ...] | None:
-    """The languages the person's channel can remind in that the bot also speaks; None: any."""
-    if calendar.reminder_languages is None:
-        return None
-    return tuple(code for code in calendar.reminder_languages if code in turn.catalog.codes)
-
-
-def short_when(moment: datetime, locale: str) -> str:
-    """A slot button label of at most 20 characters (WhatsApp's limit), "mar. 24 nov. 09:00":
-    where the weekday and month names are long ("پينځنۍ 26 نومبر") the date gets shorter,
-    never the time."""
-    local = moment.astimezone(BRUSSELS)
-    time = format_time(local, format="HH:mm", locale=locale)
-    for pattern in SLOT_DAY_PATTERNS:
-        label = f"{format_date(local, format=pattern, locale=locale)} {time}"
-        if len(label) <= SLOT_LABEL_CHARS:
-            return label
-    return time

@@ -15,6 +15,7 @@ from typing import Protocol
 
 from babel.dates import format_date, format_time
 
+from bot.booking.labels import where
 from bot.booking.model import Appointment, DueReminder
 from bot.booking.slots import BRUSSELS
 from bot.engine.messages import Outbound
@@ -49,11 +50,8 @@ def reminder_message(catalog: Catalog, appointment: Appointment) -> Outbound:
     wanted = appointment.reminder_language or appointment.language
     lang = wanted if wanted in catalog.codes else catalog.default_language
     local = appointment.starts_at.astimezone(BRUSSELS)
-    place = (
-        catalog.text(lang, "booking.remote")
-        if appointment.remote
-        else ", ".join(p for p in (appointment.place, appointment.address) if p)
-    )
+    remote = catalog.text(lang, "booking.remote")
+    place = where(appointment.remote, appointment.place, appointment.address, remote)
     params = {
         "reference": appointment.reference,
         "date": format_date(local, format="full", locale=catalog.language(lang).locale),

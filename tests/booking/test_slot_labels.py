@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from babel.dates import format_time
 
-from bot.booking.dialogue import SLOT_LABEL_CHARS, short_when
+from bot.booking.labels import SLOT_LABEL_CHARS, short_when
 from bot.booking.slots import BRUSSELS
 from tests.support.builders import catalog
 
