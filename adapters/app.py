@@ -42,8 +42,8 @@ from adapters.telegram import TelegramChannel
 from adapters.telegram_format import CHANNEL as TELEGRAM
 from adapters.whatsapp import WhatsAppChannel, WhatsAppSender
 from adapters.whatsapp_format import CHANNEL as WHATSAPP
-from adapters.whatsapp_window import load_templates, template_languages
-from bot.booking.reminders import REMINDER_PURPOSE, ReminderSweeper, reminder_offsets
+from adapters.whatsapp_window import load_templates, reminder_languages
+from bot.booking.reminders import ReminderSweeper, reminder_offsets
 from bot.conversation import TurnHandler
 from bot.engine.actions import DEFAULT_VALIDATORS
 from bot.engine.runner import ACTION_NAMES
@@ -90,15 +90,12 @@ def build_store(settings: Settings, db: Engine) -> SqlConversationStore:
 
 def build_booking_store(settings: Settings, db: Engine) -> SqlBookingStore:
     templates = load_templates(settings.content_dir / "whatsapp_templates.yml")
-    whatsapp_reminders = template_languages(templates, REMINDER_PURPOSE)
     return SqlBookingStore(
         make_sessions(db),
         AddressCipher(settings.required_encryption_key),
         lead_time=timedelta(hours=settings.booking_lead_hours),
         horizon_days=settings.booking_horizon_days,
-        # Telegram can always write; web chat reminders are never sent, so nothing to ask.
-        # Without a reminder template nothing can be asked: WhatsApp reminders are then held.
-        reminder_languages={WHATSAPP: whatsapp_reminders} if whatsapp_reminders else {},
+        reminder_languages=reminder_languages(templates),
     )
 
 

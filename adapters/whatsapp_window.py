@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from adapters.whatsapp_format import CHANNEL
+from bot.booking.reminders import REMINDER_PURPOSE
 from bot.engine.messages import Outbound
 
 WINDOW = timedelta(hours=24)
@@ -69,6 +71,14 @@ def template_languages(templates: Mapping[str, Template], purpose: str) -> tuple
     """Our language codes in which a message of this purpose can reach someone at any time."""
     template = templates.get(purpose)
     return tuple(template.languages) if template is not None else ()
+
+
+def reminder_languages(templates: Mapping[str, Template]) -> dict[str, tuple[str, ...]]:
+    """For the booking store: WhatsApp reminds only in the languages of its reminder template
+    (Telegram can always write; web chat reminders are never sent). Without that template
+    nothing is asked: WhatsApp reminders are then held."""
+    languages = template_languages(templates, REMINDER_PURPOSE)
+    return {CHANNEL: languages} if languages else {}
 
 
 def inside_window(last_message_at: datetime | None, now: datetime) -> bool:

@@ -18,7 +18,14 @@ from adapters.whatsapp_format import (
     render,
     shorten,
 )
-from adapters.whatsapp_window import FreeForm, Hold, UseTemplate, decide, load_templates
+from adapters.whatsapp_window import (
+    FreeForm,
+    Hold,
+    UseTemplate,
+    decide,
+    load_templates,
+    reminder_languages,
+)
 from bot.engine.messages import Button, Outbound
 from tests.support.builders import CONTENT_DIR, catalog
 
@@ -148,3 +155,12 @@ def test_the_templates_file_names_a_template_for_each_purpose_the_bot_uses() -> 
     templates = load_templates(Path(CONTENT_DIR) / "whatsapp_templates.yml")
     assert set(templates) == {"appointment_reminder"}
     assert set(templates["appointment_reminder"].languages) <= set(catalog().codes)
+
+
+def test_reminder_languages_ask_only_on_whatsapp_and_only_with_a_template() -> None:
+    templates = load_templates(Path(CONTENT_DIR) / "whatsapp_templates.yml")
+    languages = reminder_languages(templates)
+    assert set(languages) == {"whatsapp"}
+    assert {"fr", "fa", "ar", "en"} <= set(languages["whatsapp"])
+    assert {"ps", "ti", "so"}.isdisjoint(languages["whatsapp"])
+    assert reminder_languages({}) == {}  # no reminder template: nothing to ask

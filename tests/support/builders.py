@@ -13,10 +13,8 @@ from adapters.db.conversation_store import SqlConversationStore
 from adapters.db.database import make_sessions
 from adapters.db.demo import load_demo
 from adapters.settings import PROJECT_DIR
-from adapters.whatsapp_format import CHANNEL as WHATSAPP
-from adapters.whatsapp_window import load_templates, template_languages
+from adapters.whatsapp_window import Template, load_templates, reminder_languages
 from bot.booking.model import REFERENCE_ALPHABET, REFERENCE_LENGTH
-from bot.booking.reminders import REMINDER_PURPOSE
 from bot.conversation import TurnHandler
 from bot.engine.actions import DEFAULT_VALIDATORS
 from bot.engine.runner import ACTION_NAMES
@@ -43,15 +41,13 @@ def booking_store(db: Engine, seed: int = 7) -> SqlBookingStore:
         make_sessions(db),
         AddressCipher(TEST_ENCRYPTION_KEY),
         codes=code,
-        reminder_languages=reminder_languages(),
+        reminder_languages=reminder_languages(whatsapp_templates()),
     )
 
 
 @cache
-def reminder_languages() -> dict[str, tuple[str, ...]]:
-    """As the app has them: WhatsApp reminds in the languages of its approved template."""
-    templates = load_templates(CONTENT_DIR / "whatsapp_templates.yml")
-    return {WHATSAPP: template_languages(templates, REMINDER_PURPOSE)}
+def whatsapp_templates() -> dict[str, Template]:
+    return load_templates(CONTENT_DIR / "whatsapp_templates.yml")
 
 
 def load_demo_data(db: Engine) -> None:
