@@ -101,6 +101,8 @@ class LanguageDetector:
         its letters ("afsprak", "caawimo"); only known words make a guess sure enough to move
         a conversation, so an odd word ("hmmmm") never does."""
         allowed = [lang for lang in allowed if self._totals[lang]]  # languages with examples
+        if not allowed:
+            return None
         known, unknown = [], []
         for token in tokens:
             if token in self._loanwords:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.engine.inputs import LanguageDecision, LanguageSource
-from bot.understanding.language import Detection, choose_language
+from bot.understanding.language import Detection, LanguageDetector, choose_language
 from bot.understanding.lexicon import calendar_words
 from bot.understanding.normalize import spelt_words
 from tests.support.builders import detector
@@ -140,3 +140,13 @@ def test_a_short_day_abbreviation_alone_moves_no_conversation(text: str) -> None
     """Three-letter abbreviations are other words elsewhere ("dom" is "house" in Polish)."""
     detection = detector().detect(text)
     assert detection is None or not detection.sure
+
+
+def test_langdetect_is_asked_only_from_five_words() -> None:
+    """langdetect guesses wildly on short text ("inscription atelier mercredi" was English):
+    with no training words to go on, four words get no answer, five get langdetect's."""
+    no_examples = LanguageDetector(("fr", "en", "nl"), {})
+    assert no_examples.detect("the weather is lovely") is None
+    found = no_examples.detect("the weather is lovely today")
+    assert found is not None
+    assert found.lang == "en"
