@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -26,6 +25,7 @@ from adapters.db.booking_store import SqlBookingStore
 from adapters.db.conversation_store import SqlConversationStore
 from adapters.db.database import make_engine, make_sessions, migrate, ping
 from adapters.db.inbox_store import SqlInboxStore
+from adapters.local_nlu import LocalNlu, RemoteNlu, build_nlu
 from adapters.maintenance import (
     REMINDERS_EVERY_SECONDS,
     RETENTION_EVERY_SECONDS,
@@ -35,8 +35,6 @@ from adapters.maintenance import (
     retry_job,
 )
 from adapters.metrics import Metrics
-from adapters.rasa import RasaNlu
-from adapters.rasa_process import RasaServer, RasaSetupError, model_path
 from adapters.settings import ConfigurationError, Settings
 from adapters.telegram import TelegramChannel
 from adapters.telegram_format import CHANNEL as TELEGRAM
@@ -63,8 +61,7 @@ class Runtime:
     settings: Settings
     db: Engine
     metrics: Metrics = field(default_factory=Metrics)
-    nlu: RasaNlu | None = None
-    rasa: RasaServer | None = None
+    nlu: LocalNlu | RemoteNlu | None = None
     telegram: TelegramChannel | None = None
     whatsapp: WhatsAppChannel | None = None
     background: set[asyncio.Task[None]] = field(default_factory=set)
@@ -118,18 +115,13 @@ def build_turn_handler(settings: Settings, db: Engine, nlu: NluPort) -> TurnHand
 
 
 def create_app(settings: Settings) -> Starlette:
-    """The ASGI app. Serves at once; ``/healthz`` says 503 until database and NLU are ready."""
+    """The ASGI app. Serves at once: buttons work while the NLU starts or trains its model;
+    ``/healthz`` is 200 while the database answers, ``/readyz`` only when typing works too."""
     runtime = Runtime(settings=settings, db=make_engine(settings.effective_database_url))
     catalog = load_settings_content(settings).catalog
-    # The NLU client is created now so the routes can be built; it points at RASA_URL or at
-    # the local server the lifespan starts.
-    rasa = None if settings.rasa_url else _local_rasa(settings)
-    runtime.rasa = rasa
-    runtime.nlu = RasaNlu(
-        settings.rasa_url or (rasa.url if rasa else ""),
-        settings.rasa_token if settings.rasa_url else (rasa.token if rasa else None),
-    )
-    handler = build_turn_handler(settings, runtime.db, runtime.nlu)
+    # The NLU is created now so the routes can be built; the lifespan starts it.
+    runtime.nlu = nlu = build_nlu(settings)
+    handler = build_turn_handler(settings, runtime.db, nlu)
     endpoint = webchat.WebchatEndpoint(
         handler, catalog.codes, settings.webchat_rate_per_minute, runtime.metrics
     )
@@ -157,11 +149,25 @@ def create_app(settings: Settings) -> Starlette:
     whatsapp = _whatsapp(settings, runtime, handler, catalog) if settings.whatsapp_token else None
     runtime.whatsapp = whatsapp[0] if whatsapp else None
 
-    async def healthz(_request: Request) -> Response:
+    async def health_body() -> tuple[bool, bool, dict[str, object]]:
         database = await anyio.to_thread.run_sync(ping, runtime.db)
-        nlu = await runtime.nlu.ready() if runtime.nlu else False
-        body = {"database": "ok" if database else "down", "nlu": "ok" if nlu else "starting"}
-        return JSONResponse(body, status_code=200 if database and nlu else 503)
+        understanding = await nlu.health()
+        body: dict[str, object] = {
+            "database": "ok" if database else "down",
+            "nlu": understanding.state,
+        }
+        if understanding.training is not None:
+            body["training"] = understanding.training
+        return database, understanding.ready, body
+
+    async def healthz(_request: Request) -> Response:
+        # Alive: the bot answers buttons and commands whenever its database does.
+        database, _nlu_ready, body = await health_body()
+        return JSONResponse(body, status_code=200 if database else 503)
+
+    async def readyz(_request: Request) -> Response:
+        database, nlu_ready, body = await health_body()
+        return JSONResponse(body, status_code=200 if database and nlu_ready else 503)
 
     async def home(_request: Request) -> Response:
         return RedirectResponse("/chat")
@@ -170,9 +176,7 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         await anyio.to_thread.run_sync(migrate, settings.effective_database_url)
         try:
-            if runtime.rasa is not None:
-                await runtime.rasa.start()
-                runtime.background.add(asyncio.create_task(_announce_ready(runtime.rasa)))
+            await nlu.start()
             retention = retention_job(store, clock, settings.retention_days)
             jobs = [(RETENTION_EVERY_SECONDS, retention, "retention")]
             senders: dict[str, Sender] = {}
@@ -202,16 +206,14 @@ def create_app(settings: Settings) -> Starlette:
             if whatsapp is not None:
                 await whatsapp[0].stop()
                 await whatsapp[1].aclose()
-            if runtime.rasa is not None:
-                await runtime.rasa.stop()
-            if runtime.nlu is not None:
-                await runtime.nlu.aclose()
+            await nlu.stop()
             runtime.db.dispose()
 
     app = Starlette(
         routes=[
             Route("/", home),
             Route("/healthz", healthz),
+            Route("/readyz", readyz),
             Route("/metrics", runtime.metrics.endpoint),
             *webchat.routes(endpoint),
             *(telegram.routes() if telegram else []),
@@ -263,18 +265,3 @@ def _whatsapp(
         verify_token=verify_token,
     )
     return channel, client
-
-
-def _local_rasa(settings: Settings) -> RasaServer:
-    model = model_path(settings.models_dir, settings.nlu_dir)
-    return RasaServer(settings.rasa_venv, model, settings.var_dir / "log" / "rasa.log")
-
-
-async def _announce_ready(rasa: RasaServer) -> None:
-    with contextlib.suppress(asyncio.CancelledError):
-        try:
-            seconds = await rasa.wait_ready(lambda line: log.info("%s", line))
-        except RasaSetupError as problem:
-            log.error("%s; typed messages get the button-only answer meanwhile", problem)
-            return
-        log.info("NLU ready: Rasa answered after %.1f s", seconds)

@@ -38,10 +38,19 @@ def _settings() -> Settings:
 
 
 def _ensure_model(settings: Settings) -> None:
-    from adapters.rasa_process import RasaSetupError, train_if_needed
+    from adapters.nlu_training import default_cache_dir, train_if_needed
+    from adapters.rasa_process import RasaSetupError
 
     try:
-        train_if_needed(settings.rasa_venv, settings.nlu_dir, settings.models_dir, _say)
+        train_if_needed(
+            settings.rasa_venv,
+            settings.nlu_dir,
+            settings.models_dir,
+            _say,
+            log_path=settings.var_dir / "log" / "rasa-train.log",
+            cache_dir=default_cache_dir(),
+            interactive=sys.stdout.isatty(),
+        )
     except RasaSetupError as problem:
         print(f"passerelle: {problem}", file=sys.stderr)
         raise typer.Exit(1) from problem
@@ -49,15 +58,15 @@ def _ensure_model(settings: Settings) -> None:
 
 @app.command()
 def run(host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Migrate the database, start Rasa (unless RASA_URL is set) and serve the bot."""
+    """Migrate the database, start Rasa (unless RASA_URL is set) and serve the bot.
+
+    Serves at once: a missing NLU model is trained in the background (see /healthz)."""
     import uvicorn
 
     from adapters.app import create_app
 
     settings = _settings()
-    if settings.rasa_url is None:
-        _ensure_model(settings)
-    _say(f"web chat on http://{host}:{port}/chat  (health: /healthz)")
+    _say(f"web chat on http://{host}:{port}/chat  (health: /healthz, readiness: /readyz)")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
 
 
@@ -79,8 +88,9 @@ def nlu_eval(
     """Run messages through language detection and Rasa as a new contact's first message."""
     from adapters.app import load_settings_content
     from adapters.nlu_eval import Prediction, predict, read_examples, report
+    from adapters.nlu_training import model_path
     from adapters.rasa import RasaNlu
-    from adapters.rasa_process import RasaServer, model_path
+    from adapters.rasa_process import RasaServer
     from bot.understanding.language import LanguageDetector
 
     settings = _settings()

@@ -11,14 +11,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
-import hashlib
 import logging
 import os
 import secrets
 import signal
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -28,44 +25,27 @@ import httpx
 log = logging.getLogger(__name__)
 
 RASA_VERSION = "3.6.21"
-MODEL_PREFIX = "nlu-"
 READY_TIMEOUT_SECONDS = 300.0
 STOP_GRACE_SECONDS = 10.0
 RESTART_BACKOFF_SECONDS = (1.0, 2.0, 5.0, 10.0, 30.0)
 PR_SET_PDEATHSIG = 1
+LOAD_TIMEOUT_SECONDS = 120.0
 
 
 class RasaSetupError(Exception):
     """Rasa cannot be trained or started; the message says what to do."""
 
 
-def training_fingerprint(nlu_dir: Path) -> str:
-    """A hash of every training file and the config, and the Rasa version: the model name."""
-    digest = hashlib.sha256(RASA_VERSION.encode())
-    for path in sorted(
-        p for p in nlu_dir.rglob("*") if p.is_file() and p.suffix in {".yml", ".yaml"}
-    ):
-        digest.update(str(path.relative_to(nlu_dir)).encode())
-        digest.update(b"\0")
-        digest.update(path.read_bytes())
-        digest.update(b"\0")
-    return digest.hexdigest()[:16]
-
-
-def model_path(models_dir: Path, nlu_dir: Path) -> Path:
-    return models_dir / f"{MODEL_PREFIX}{training_fingerprint(nlu_dir)}.tar.gz"
-
-
 def rasa_executable(rasa_venv: Path) -> Path:
     executable = rasa_venv / "bin" / "rasa"
     if not executable.is_file():
         raise RasaSetupError(
-            f"Rasa is not installed in {rasa_venv}; run `make run` or `make setup` first"
+            f"Rasa {RASA_VERSION} is not installed in {rasa_venv}; run `make run` or `make setup`"
         )
     return executable
 
 
-def _child_environment() -> dict[str, str]:
+def child_environment() -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         {
@@ -76,47 +56,6 @@ def _child_environment() -> dict[str, str]:
         }
     )
     return env
-
-
-def train_if_needed(
-    rasa_venv: Path, nlu_dir: Path, models_dir: Path, say: Callable[[str], None]
-) -> Path:
-    """Train into ``models/`` unless a model for exactly this data exists; returns its path."""
-    target = model_path(models_dir, nlu_dir)
-    if target.is_file():
-        say(f"NLU model is up to date: {target.name}")
-        return target
-    executable = rasa_executable(rasa_venv)
-    models_dir.mkdir(parents=True, exist_ok=True)
-    say(f"training the NLU model from {nlu_dir.name}/ (this takes a few minutes)...")
-    started = time.monotonic()
-    result = subprocess.run(
-        [
-            str(executable),
-            "train",
-            "nlu",
-            "--config",
-            str(nlu_dir / "config.yml"),
-            "--nlu",
-            str(nlu_dir),
-            "--out",
-            str(models_dir),
-            "--fixed-model-name",
-            target.name.removesuffix(".tar.gz"),
-        ],
-        env=_child_environment(),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0 or not target.is_file():
-        sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
-        raise RasaSetupError(f"Rasa training failed (exit code {result.returncode})")
-    for old in models_dir.glob(f"{MODEL_PREFIX}*.tar.gz"):
-        if old != target:
-            old.unlink()
-    say(f"trained {target.name} in {time.monotonic() - started:.0f} s")
-    return target
 
 
 def free_port() -> int:
@@ -149,9 +88,15 @@ def rasa_run_arguments(token: str, model: Path, port: int) -> list[str]:
 
 
 class RasaServer:
-    """Runs ``rasa run --enable-api`` on 127.0.0.1 and restarts it if it crashes."""
+    """Runs ``rasa run --enable-api`` on 127.0.0.1 and restarts it if it crashes.
 
-    def __init__(self, rasa_venv: Path, model: Path, log_path: Path, port: int | None = None):
+    With no model yet (the first one is still training) the server starts empty and answers
+    409 until ``load`` hands it one; a restart after a crash starts with the model last loaded.
+    """
+
+    def __init__(
+        self, rasa_venv: Path, model: Path | None, log_path: Path, port: int | None = None
+    ):
         self.executable = rasa_executable(rasa_venv)
         self.model = model
         self.port = port or free_port()
@@ -178,16 +123,42 @@ class RasaServer:
         try:
             self._process = await asyncio.create_subprocess_exec(
                 str(self.executable),
-                *rasa_run_arguments(self.token, self.model, self.port),
+                *rasa_run_arguments(self.token, self.model or self._no_model(), self.port),
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=log_file,
                 stderr=log_file,
-                env=_child_environment(),
+                env=child_environment(),
                 preexec_fn=_die_with_parent,
             )
         finally:
             log_file.close()
         log.info("Rasa server starting on %s (pid %s)", self.url, self._process.pid)
+
+    def _no_model(self) -> Path:
+        # An empty directory: Rasa warns "no valid model" and serves without an agent.
+        empty = self._log_path.parent / "rasa-no-model"
+        empty.mkdir(parents=True, exist_ok=True)
+        return empty
+
+    async def load(self, model: Path) -> None:
+        """Load ``model`` (an absolute path) into the running server (``PUT /model``), without
+        a restart."""
+        async with httpx.AsyncClient(timeout=LOAD_TIMEOUT_SECONDS) as client:
+            try:
+                response = await client.put(
+                    f"{self.url}/model",
+                    params={"token": self.token},
+                    json={"model_file": str(model)},
+                )
+            except httpx.HTTPError as error:
+                raise RasaSetupError(f"Rasa could not load {model.name}: {error!r}") from error
+        if response.status_code != 204:
+            raise RasaSetupError(
+                f"Rasa could not load {model.name}: HTTP {response.status_code}; "
+                f"see {self._log_path}"
+            )
+        self.model = model
+        log.info("NLU model %s loaded into the running Rasa server", model.name)
 
     async def _supervise(self) -> None:
         while not self._stopping and self._process is not None:
@@ -203,15 +174,22 @@ class RasaServer:
             await self._spawn()
 
     async def wait_ready(
-        self, say: Callable[[str], None], limit_seconds: float = READY_TIMEOUT_SECONDS
+        self,
+        say: Callable[[str], None],
+        limit_seconds: float = READY_TIMEOUT_SECONDS,
+        *,
+        with_model: bool = True,
     ) -> float:
-        """Poll ``/status`` until the model is loaded; returns the seconds it took."""
+        """Poll ``/status`` until the model is loaded (or, ``with_model=False``, until the
+        server answers at all: 409 is an empty server); returns the seconds it took."""
         started = time.monotonic()
         last_said = started
         async with httpx.AsyncClient(timeout=2.0) as client:
             while True:
                 with contextlib.suppress(httpx.HTTPError, ValueError):
                     response = await client.get(f"{self.url}/status", params={"token": self.token})
+                    if not with_model and response.status_code in {200, 409}:
+                        return time.monotonic() - started
                     if response.status_code == 200 and response.json().get("model_file"):
                         return time.monotonic() - started
                 now = time.monotonic()

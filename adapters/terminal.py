@@ -9,8 +9,9 @@ import anyio.to_thread
 
 from adapters.collecting import CollectingSender
 from adapters.db.database import make_engine, migrate
+from adapters.nlu_training import model_path
 from adapters.rasa import RasaNlu
-from adapters.rasa_process import RasaServer, model_path
+from adapters.rasa_process import RasaServer
 from adapters.settings import Settings
 from bot.engine.messages import Button, Inbound
 

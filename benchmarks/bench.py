@@ -17,8 +17,9 @@ from pathlib import Path
 
 from adapters.collecting import CollectingSender
 from adapters.db.database import make_engine, migrate
+from adapters.nlu_training import model_path
 from adapters.rasa import RasaNlu
-from adapters.rasa_process import RasaServer, model_path
+from adapters.rasa_process import RasaServer
 from adapters.settings import PROJECT_DIR
 from bot.engine.messages import Button, Inbound
 from tests.support.builders import load_demo_data, turn_handler

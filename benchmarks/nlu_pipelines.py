@@ -21,8 +21,9 @@ from pathlib import Path
 
 from adapters.app import load_settings_content
 from adapters.nlu_eval import Prediction, predict, read_examples
+from adapters.nlu_training import rasa_training_command
 from adapters.rasa import RasaNlu
-from adapters.rasa_process import RasaServer, rasa_training_command
+from adapters.rasa_process import RasaServer
 from adapters.settings import PROJECT_DIR, load_settings
 from bot.understanding.language import LanguageDetector
 
@@ -78,9 +79,7 @@ async def evaluate(model: Path) -> dict[str, Score]:
         scores = {}
         for name in SETS:
             examples = read_examples(PROJECT_DIR / "tests" / "data" / f"nlu_{name}.jsonl")
-            found = await predict(
-                examples, detector, nlu, catalog.codes, catalog.default_language
-            )
+            found = await predict(examples, detector, nlu, catalog.codes, catalog.default_language)
             scores[name] = score(found)
         await nlu.aclose()
         return scores

@@ -29,6 +29,7 @@ from bot.ports import (
     ConversationStore,
     DuplicateInbound,
     NluPort,
+    NluStillTraining,
     NluUnavailable,
     PendingMessage,
     RecipientUnreachable,
@@ -176,9 +177,12 @@ class TurnHandler:
         )
         nlu: NluResult | None = None
         unavailable = False
+        ready_in: int | None = None
         if free_text is not None:
             try:
                 nlu = await self._nlu.parse(free_text)
+            except NluStillTraining as training:
+                unavailable, ready_in = True, training.minutes
             except NluUnavailable:
                 unavailable = True
         return MsgResume(
@@ -188,6 +192,7 @@ class TurnHandler:
             payload=inbound.payload,
             nlu=nlu,
             nlu_unavailable=unavailable,
+            nlu_ready_in_minutes=ready_in,
         )
 
     def _run_engine(self, session: Session, resume: MsgResume) -> Sprint:

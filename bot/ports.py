@@ -22,6 +22,14 @@ class NluUnavailable(Exception):
     """The NLU service cannot answer now (down, starting, timing out); buttons still work."""
 
 
+class NluStillTraining(NluUnavailable):
+    """The first model is still being trained: typed messages work in ``minutes``."""
+
+    def __init__(self, minutes: int) -> None:
+        super().__init__(f"the NLU model is training, about {minutes} min left")
+        self.minutes = minutes
+
+
 class DuplicateInbound(Exception):
     """This platform message id was already processed for this channel."""
 

@@ -51,7 +51,8 @@ class MsgResume:
     """Resume caused by a message from the person.
 
     ``nlu`` is None for button payloads and commands, or when the NLU service is down
-    (then ``nlu_unavailable`` is True so the engine can say that typing does not work now).
+    (then ``nlu_unavailable`` is True so the engine can say that typing does not work now),
+    or still training its first model (``nlu_ready_in_minutes`` says about when it will).
     """
 
     now: datetime
@@ -60,5 +61,6 @@ class MsgResume:
     payload: str | None = None
     nlu: NluResult | None = None
     nlu_unavailable: bool = False
+    nlu_ready_in_minutes: int | None = None
     command_args: tuple[str, ...] = field(default_factory=tuple)
     booking: BookingCalendar | None = None

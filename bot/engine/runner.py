@@ -329,7 +329,10 @@ class Engine:
             return
         nlu = turn.resume.nlu
         if nlu is None or turn.resume.nlu_unavailable:
-            turn.say("nlu_unavailable")
+            if turn.resume.nlu_ready_in_minutes is not None:
+                turn.say("nlu_training", minutes=turn.resume.nlu_ready_in_minutes)
+            else:
+                turn.say("nlu_unavailable")
             if not (in_flow and self.flows.reask(turn)):
                 self._main_menu(turn)
             return

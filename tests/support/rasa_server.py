@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from adapters.rasa_process import RasaServer, model_path
+from adapters.nlu_training import model_path
+from adapters.rasa_process import RasaServer
 from adapters.settings import PROJECT_DIR
 
 
