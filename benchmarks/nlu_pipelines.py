@@ -78,9 +78,7 @@ async def evaluate(model: Path) -> dict[str, Score]:
         scores = {}
         for name in SETS:
             examples = read_examples(PROJECT_DIR / "tests" / "data" / f"nlu_{name}.jsonl")
-            found = await predict(
-                examples, detector, nlu, catalog.codes, catalog.default_language
-            )
+            found = await predict(examples, detector, nlu, catalog.codes, catalog.default_language)
             scores[name] = score(found)
         await nlu.aclose()
         return scores

@@ -115,4 +115,5 @@ async def test_sensitive_answers_never_reach_the_logs(
         assert secret not in logged
     with db.connect() as connection:
         state = connection.execute(select(ConversationSession.state)).scalar_one()
-    assert state["data"]["answers"]["Q10"] == "NONE", "kept in the session, under the pseudonym"
+    answers = state["data"]["flow"]["answers"]
+    assert answers["Q10"] == "NONE", "kept in the session, under the pseudonym"

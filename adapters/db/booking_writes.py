@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from adapters.db.models import Booking, Contact, Reminder
-from bot.booking.model import SlotTaken
+from bot.booking.offer import SlotTaken
 from bot.engine.events import BookingMade
 from bot.ports import ConcurrentTurn
 

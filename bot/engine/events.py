@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.engine.inputs import LanguageSource
 from bot.engine.messages import Outbound
 from bot.engine.session import SessionStatus
+from bot.understanding.decision import LanguageSource
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,9 +36,11 @@ class StatusChanged:
 
 @dataclass(frozen=True, slots=True)
 class MsgRelayed:
-    """A message from the person, passed to the staff member leading a handed-over session."""
+    """A message relayed in a handed-over session: from the person to the staff member
+    leading it, or (``from_staff``) a staff member's reply, also sent to the person."""
 
     text: str
+    from_staff: bool = False
 
 
 @dataclass(frozen=True, slots=True)
