@@ -29,6 +29,7 @@ from adapters.db.models import (
     StaffAbsence,
     StaffMember,
 )
+from bot.booking.events import BookingMade
 from bot.booking.model import (
     Appointment,
     BookingRequest,
@@ -39,7 +40,6 @@ from bot.booking.model import (
 )
 from bot.booking.offer import BookingCalendar
 from bot.booking.slots import Absence, WeeklyAvailability
-from bot.engine.events import BookingMade
 from bot.ports import ConcurrentTurn, StorageUnavailable
 
 REFERENCE_ATTEMPTS = 5

@@ -29,17 +29,15 @@ from adapters.db.models import (
     OutboxMessage,
 )
 from adapters.db.session_upgrade import upgraded
+from bot.booking.events import BookingCancelled, BookingMade, ReminderLanguageChosen
 from bot.booking.reminders import REMINDER_OFFSETS
 from bot.engine.events import (
-    BookingCancelled,
-    BookingMade,
     ConsentRecorded,
     ContactForgotten,
     Event,
     LanguageChanged,
     MsgCreated,
     MsgRelayed,
-    ReminderLanguageChosen,
     StatusChanged,
 )
 from bot.engine.messages import Outbound

@@ -9,11 +9,12 @@ from dataclasses import dataclass
 
 from bot.booking import reminder_question
 from bot.booking.calendar_file import appointment_ics
+from bot.booking.events import BookingMade
 from bot.booking.labels import day_and_time, place_text
 from bot.booking.model import Appointment
 from bot.booking.offer import BookingCalendar, slot_is_free
 from bot.booking.state import BookingDraft
-from bot.engine.events import BookingMade, MsgCreated
+from bot.engine.events import MsgCreated
 from bot.engine.messages import Document, Outbound
 from bot.engine.turn import Turn
 

@@ -7,12 +7,12 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.booking.buttons import AskCancel, CancelYes, Keep, Move, NewBooking
+from bot.booking.events import BookingCancelled
 from bot.booking.labels import appointment_place, day_and_time
 from bot.booking.model import Appointment, PlaceInfo
 from bot.booking.offer import BookingCalendar
 from bot.booking.state import BookingDraft
 from bot.engine.buttons import CommandButton
-from bot.engine.events import BookingCancelled
 from bot.engine.turn import Turn
 
 if TYPE_CHECKING:

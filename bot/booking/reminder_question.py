@@ -9,8 +9,8 @@ against this turn's calendar, never trusted.
 from __future__ import annotations
 
 from bot.booking.buttons import ReminderLanguage
+from bot.booking.events import ReminderLanguageChosen
 from bot.booking.offer import BookingCalendar
-from bot.engine.events import ReminderLanguageChosen
 from bot.engine.messages import Button
 from bot.engine.payloads import encode
 from bot.engine.turn import Turn

@@ -1,14 +1,12 @@
 """Events: what a turn produced, in the past tense, for the host to apply.
 
 The host (``bot.conversation``) persists them in the turn's transaction and sends messages
-only after commit.
+only after commit. These are the engine's own; features define theirs (bot/booking/events.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
 
 from bot.engine.messages import Outbound
 from bot.engine.session import SessionStatus
@@ -57,35 +55,11 @@ class ContactForgotten:
     """The person asked to erase everything kept about them (``/forget``)."""
 
 
-@dataclass(frozen=True, slots=True)
-class BookingMade:
-    """The person booked a slot (``replaces``: the booking it moves, cancelled with it)."""
+class FeatureEvent:
+    """The base of the events a feature package defines itself (``BookingMade``): the host
+    applies them by their type, so a new feature needs no change here."""
 
-    reference: str
-    staff_id: int
-    place_id: int
-    appointment_type: str
-    starts_at: datetime
-    ends_at: datetime
-    language: str
-    interpreter_needed: bool
-    shared_answers: dict[str, Any] | None = None
-    replaces: str | None = None
-    reminder_language: str | None = None
-    reminders_wanted: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class ReminderLanguageChosen:
-    """The language the reminders of a booking are written in; None: no reminders."""
-
-    reference: str
-    lang: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class BookingCancelled:
-    reference: str
+    __slots__ = ()
 
 
 Event = (
@@ -95,7 +69,5 @@ Event = (
     | MsgRelayed
     | ConsentRecorded
     | ContactForgotten
-    | BookingMade
-    | BookingCancelled
-    | ReminderLanguageChosen
+    | FeatureEvent
 )
