@@ -16,6 +16,7 @@ from bot.conversation import TurnHandler
 from bot.engine.inputs import StaffResume, WaitTimeoutResume
 from bot.engine.messages import Inbound, Outbound
 from bot.engine.registry import Command, Feature, FeatureFactory, Wait
+from bot.engine.runner import UnhandledResume
 from bot.engine.services import Services
 from bot.engine.session import SessionStatus
 from bot.engine.turn import Turn
@@ -177,3 +178,12 @@ async def test_no_conversation_no_turn(db: Engine) -> None:
         CHANNEL, "nobody" * 10, lambda now: StaffResume(now, "reply", text="?")
     )
     assert outcome.messages == ()
+
+
+async def test_a_staff_action_no_feature_handles_is_the_callers_error(db: Engine) -> None:
+    handler, phone, _ = setup(db)
+    await handler.handle(said("/human"), phone)
+    key = handler.contact_key(CHANNEL, USER)
+    with pytest.raises(UnhandledResume, match="staff_action 'transfer'"):
+        await handler.resume_contact(CHANNEL, key, lambda now: StaffResume(now, "transfer"))
+    assert phone.received[-1][1] == builders.catalog().text("fr", "handoff.started")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.engine import intents
-from bot.engine.actions import DEFAULT_VALIDATORS, Validator
+from bot.engine.actions import DEFAULT_VALIDATORS, Action, Validator
 from bot.engine.builtin import EngineBasics
 from bot.engine.buttons import (
     AnswerButton,
@@ -48,6 +48,11 @@ RETURN_AFTER = timedelta(hours=24)
 MAX_MISSES = 2
 
 
+class UnhandledResume(Exception):
+    """A staff action or system event no feature registered: the caller's mistake, raised to
+    it (the person is not sent an apology for it)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Sprint:
     """The outcome of one resume: the new session and what happened, in order."""
@@ -71,8 +76,8 @@ class Engine:
     ) -> None:
         self._catalog = catalog
         self._retention_days = retention_days
-        actions: dict[str, Callable[[Turn], object]] = {}
-        self.flows = FlowRunner(flows, actions, validators or DEFAULT_VALIDATORS)  # type: ignore[arg-type]
+        actions: dict[str, Action] = {}  # filled below, once every feature registered its own
+        self.flows = FlowRunner(flows, actions, validators or DEFAULT_VALIDATORS)
         self.services = Services(catalog, self.flows)
         basics = EngineBasics(self, self.services, home_flow)
         self.registry = Registry([basics.feature(), *(make(self.services) for make in features)])
@@ -101,6 +106,8 @@ class Engine:
         if isinstance(resume, MsgResume):
             session = session.evolve(last_input_at=resume.now)
         turn = Turn(self._catalog, session, resume, self._retention_days, dict(loaded or {}))
+        if isinstance(resume, MsgResume):
+            turn.set_language(resume.language)
         produced_before = len(turn.events)
         try:
             self._dispatch(turn, previous_input)
@@ -122,7 +129,6 @@ class Engine:
     def _dispatch(self, turn: Turn, previous_input: datetime | None) -> None:
         resume = turn.resume
         if isinstance(resume, MsgResume):
-            turn.set_language(resume.language)
             self._on_message(turn, resume, previous_input)
         elif isinstance(resume, WaitTimeoutResume):
             wait = self.registry.waits.get(resume.wait)
@@ -138,7 +144,7 @@ class Engine:
     def _run_named(turn: Turn, handlers: Mapping[str, Callable[[Turn], None]], name: str) -> None:
         handler = handlers.get(name)
         if handler is None:
-            raise RegistryError(f"no feature handles {turn.resume.CAUSE} {name!r}")
+            raise UnhandledResume(f"no feature handles {turn.resume.CAUSE} {name!r}")
         handler(turn)
 
     def _check_language(self, turn: Turn) -> None:
