@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from bot.engine.actions import Validator
 from bot.engine.buttons import AnswerButton
 from bot.engine.events import ConsentRecorded
+from bot.engine.intents import MIN_INTENT_CONFIDENCE
 from bot.engine.messages import Button
 from bot.engine.payloads import encode
 from bot.engine.state import Answer, FlowState
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
     from bot.engine.flow_runner import FlowRunner
 
 DONE = "DONE"
-MIN_INTENT_CONFIDENCE = 0.5
 
 
 class FlowQuestions:

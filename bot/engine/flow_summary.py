@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.engine.buttons import AnswerButton, EditButton
+from bot.engine.intents import MIN_INTENT_CONFIDENCE
 from bot.engine.messages import Button
 from bot.engine.payloads import encode
 from bot.engine.state import FlowState
@@ -20,8 +21,6 @@ from bot.understanding.options import Choice, match_one
 
 if TYPE_CHECKING:
     from bot.engine.flow_runner import FlowRunner
-
-MIN_INTENT_CONFIDENCE = 0.5
 
 
 class FlowSummary:

@@ -3,11 +3,13 @@ naming both; a new feature plugs in without a change to the engine."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import ClassVar
 
 import pytest
 
+from adapters.composition import BOOKING_LINKS
 from bot.booking.buttons import ChooseType
 from bot.engine.actions import ActionOutcome
 from bot.engine.registry import (
@@ -23,8 +25,10 @@ from bot.engine.services import Services
 from bot.engine.session import SessionStatus
 from bot.engine.state import FlowState
 from bot.engine.turn import Turn
+from bot.features import build_engine
+from bot.flows.loader import FlowError, load_flow
 from tests.engine.test_runner import FR, resume, run, texts
-from tests.support.builders import catalog, engine
+from tests.support.builders import catalog, content, engine
 
 
 def nothing(_turn: Turn, *_args: object) -> None:
@@ -156,3 +160,15 @@ def test_the_engine_refuses_to_start_when_a_feature_clashes_with_a_standard_one(
 
     with pytest.raises(RegistryError, match="'booking' and 'rival'"):
         engine(rival)
+
+
+def test_a_flow_calling_an_action_no_feature_registered_stops_the_start(tmp_path: Path) -> None:
+    flow = tmp_path / "prequalification.yml"
+    flow.write_text(
+        "spec_version: 1\nid: prequalification\nstart: a\nnodes:\n"
+        "  - {id: a, action: nobody.does, next: b}\n  - {id: b, end: true}\n",
+        encoding="utf-8",
+    )
+    changed = replace(content(), flows={"prequalification": load_flow(flow)})
+    with pytest.raises(FlowError, match=r"node a: action 'nobody\.does' is not registered"):
+        build_engine(changed, 180, BOOKING_LINKS)
