@@ -21,6 +21,11 @@ from bot.ports import Clock, StorageUnavailable
 HISTORY = timedelta(days=30)
 
 
+def booking_file_path(reference: str) -> str:
+    """Where a person's own appointment file is served (signed for WhatsApp's links)."""
+    return f"/calendar/booking/{reference}.ics"
+
+
 class StaffCalendarFeed:
     def __init__(
         self,
@@ -39,7 +44,7 @@ class StaffCalendarFeed:
     async def booking_file(self, request: Request) -> Response:
         """A person's own appointment, by a signed short-lived link (WhatsApp sends these)."""
         reference = request.path_params["reference"]
-        path = f"/calendar/booking/{reference}.ics"
+        path = booking_file_path(reference)
         expires = request.query_params.get("expires", "")
         signature = request.query_params.get("sig", "")
         if not verify(self._secret_key, path, expires, signature, self._clock.now()):

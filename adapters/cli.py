@@ -126,15 +126,19 @@ def nlu_eval(
 
 @flows_app.command("check")
 def flows_check() -> None:
-    """Validate every flow against the texts, the NLU data and the registered actions."""
-    from adapters.app import load_settings_content
+    """Validate every flow against the texts, the NLU data and the registered actions, and
+    the features against each other."""
+    from adapters.composition import BOOKING_LINKS, load_settings_content
+    from bot.engine.registry import RegistryError
+    from bot.features import build_engine
     from bot.flows.loader import FlowError
     from bot.i18n.catalog import CatalogError
 
     settings = _settings()
     try:
         content = load_settings_content(settings)
-    except (FlowError, CatalogError) as problems:
+        build_engine(content, settings.retention_days, BOOKING_LINKS)
+    except (FlowError, CatalogError, RegistryError) as problems:
         print(problems, file=sys.stderr)
         raise typer.Exit(1) from problems
     _say(f"{len(content.flows)} flow(s) and {len(content.catalog.codes)} languages are valid")

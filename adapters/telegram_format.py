@@ -1,7 +1,8 @@
 """Pure translation between Telegram updates and the engine's messages (no I/O here).
 
 Telegram limits checked here: 4096 characters of text per message (counted after entity
-parsing, so on the raw text), 64 bytes of callback data per button.
+parsing, so on the raw text). Its 64 bytes of callback data per button are the payload
+codec's limit (bot/engine/payloads.py): no payload the engine writes is longer.
 """
 
 from __future__ import annotations
@@ -125,10 +126,8 @@ def as_html(text: str) -> str:
 
 def keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
     """One button per row: labels stay readable on a phone in every language."""
-    rows = []
-    for button in buttons:
-        if len(button.payload.encode()) > CALLBACK_DATA_LIMIT:
-            log.error("button payload over 64 bytes left out: %r", button.payload[:80])
-            continue
-        rows.append([InlineKeyboardButton(text=button.title, callback_data=button.payload)])
+    rows = [
+        [InlineKeyboardButton(text=button.title, callback_data=button.payload)]
+        for button in buttons
+    ]
     return InlineKeyboardMarkup(rows) if rows else None

@@ -22,14 +22,17 @@ from adapters.metrics import Metrics
 from adapters.ratelimit import RateLimiter
 from bot.conversation import TurnHandler
 from bot.engine.messages import Inbound, Outbound
+from bot.engine.payloads import MAX_PAYLOAD_BYTES
 from bot.ports import StorageUnavailable
 
 CHANNEL = "webchat"
 STATIC_DIR = Path(__file__).resolve().parent / "webchat_static"
 MAX_BODY_BYTES = 8 * 1024
 MAX_TEXT_CHARS = 2000
-MAX_PAYLOAD_CHARS = 64
-USER_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+MAX_PAYLOAD_CHARS = MAX_PAYLOAD_BYTES  # no button the bot sends carries a longer one
+# The id is the only key to a web chat conversation (and staff will write to it): the page
+# draws at least 128 random bits, 22 characters of base64url.
+USER_ID = re.compile(r"[A-Za-z0-9_-]{22,64}")
 LANG = re.compile(r"[a-z]{2,3}")
 PAGE_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'",
@@ -56,7 +59,7 @@ def parse(body: bytes, supported_languages: Sequence[str]) -> Inbound:
         raise BadWebchatRequest(f"unknown field(s): {', '.join(sorted(unknown))}")
     user = data.get("user")
     if not isinstance(user, str) or not USER_ID.fullmatch(user):
-        raise BadWebchatRequest("user must be 8-64 characters of A-Z, a-z, 0-9, _ and -")
+        raise BadWebchatRequest("user must be 22-64 characters of A-Z, a-z, 0-9, _ and -")
     text, payload = data.get("text"), data.get("payload")
     if (text is None) == (payload is None):
         raise BadWebchatRequest("send exactly one of text and payload")

@@ -1,40 +1,41 @@
-"""The turn handler: one inbound message in, one unit of work, messages out after commit.
+"""The turn handler: one resume in, one unit of work, messages out after commit.
 
-Order matters and is the same for every channel: skip a message already processed, decide
-the language, ask the NLU port (outside any transaction: it can be slow), resume the engine,
-write the session and all events in ONE transaction, and only then send. A crash before the
-commit sends nothing; a crash after it leaves the messages in the outbox.
+Every turn runs here, whatever caused it — a message from the person, a wait that timed out,
+a staff member's action, an event of the system — with the same order: one at a time per
+contact; skip a message already processed; decide the language and ask the NLU port
+(outside any transaction: it can be slow); resume the engine, loading the contexts it asks
+for; write the session (checking its version) and all events in ONE transaction; and only
+then send. A crash before the commit sends nothing; a crash after it leaves the messages in
+the outbox.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
 
-from bot.booking.model import NeedsCalendar, SlotTaken
-from bot.booking.offer import BookingCalendar
+from bot.delivery import ChannelSenders, Delivery, deliver
+from bot.engine.context import ContextConflict, NeedsContext
 from bot.engine.events import MsgCreated
-from bot.engine.inputs import LanguageDecision, MsgResume, NluResult
+from bot.engine.inputs import LanguageDecision, MsgResume, NluResult, Resume
 from bot.engine.messages import Inbound, Outbound
 from bot.engine.runner import Engine, Sprint
 from bot.engine.session import Session
 from bot.i18n.catalog import Catalog
+from bot.locks import ContactLocks
 from bot.ports import (
-    BookingPort,
     Clock,
     ConcurrentTurn,
+    ContextProvider,
     ConversationStore,
     DuplicateInbound,
     NluPort,
     NluStillTraining,
     NluUnavailable,
     PendingMessage,
-    RecipientUnreachable,
     Sender,
-    SendFailed,
     StoredConversation,
     TurnRecord,
 )
@@ -44,6 +45,8 @@ from bot.understanding.language import LanguageDetector, choose_language
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
+# A resume other than a message is built when its turn starts, with the turn's clock.
+ResumeFactory = Callable[[datetime], Resume]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,29 +55,15 @@ class TurnOutcome:
     duplicate: bool = False
 
 
-class ContactLocks:
-    """One asyncio lock per contact so that one person's messages are handled in order,
-    while different people are handled concurrently."""
+@dataclass(frozen=True, slots=True)
+class _Work:
+    """One turn to run: for whom, why, and where its answers go."""
 
-    def __init__(self) -> None:
-        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
-
-    @asynccontextmanager
-    async def hold(self, key: str) -> AsyncIterator[None]:
-        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
-        self._locks[key] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[key]
-            if users == 1:
-                del self._locks[key]
-            else:
-                self._locks[key] = (lock, users - 1)
-
-    def __len__(self) -> int:
-        return len(self._locks)
+    channel: str
+    key: str
+    message_id: str | None
+    resume: Callable[[StoredConversation], Awaitable[Resume]]
+    reply_address: str | None = None
 
 
 class TurnHandler:
@@ -88,7 +77,8 @@ class TurnHandler:
         detector: LanguageDetector,
         clock: Clock,
         secret_key: str,
-        booking: BookingPort | None = None,
+        contexts: Mapping[str, ContextProvider] | None = None,
+        senders: ChannelSenders | None = None,
     ) -> None:
         self._engine = engine
         self._catalog = catalog
@@ -97,67 +87,98 @@ class TurnHandler:
         self._detector = detector
         self._clock = clock
         self._secret_key = secret_key
-        self._booking = booking
+        self._contexts = dict(contexts or {})
+        missing = sorted(set(engine.registry.contexts) - set(self._contexts))
+        if missing:
+            owners = ", ".join(f"{name} ({engine.registry.contexts[name]})" for name in missing)
+            raise ValueError(f"no context provider for: {owners}")
+        self._senders = senders or {}
         self.locks = ContactLocks()
 
     def contact_key(self, channel: str, user_id: str) -> str:
         return pseudonym(self._secret_key, channel, user_id)
 
     async def handle(self, inbound: Inbound, sender: Sender) -> TurnOutcome:
+        """A message from the person, answered through ``sender`` (their channel's)."""
         key = self.contact_key(inbound.channel, inbound.user_id)
-        async with self.locks.hold(key):
+
+        async def resume(stored: StoredConversation) -> Resume:
+            return await self._resume_for(inbound, stored)
+
+        work = _Work(inbound.channel, key, inbound.message_id, resume, inbound.reply_address)
+        return await self._run(work, sender, inbound.reply_address or inbound.user_id)
+
+    async def resume_contact(
+        self, channel: str, contact_key: str, make: ResumeFactory
+    ) -> TurnOutcome:
+        """A turn no message caused (a timer, a staff action, a system event), for a contact
+        who already has a conversation; answered through the channel's sender, if it has
+        one (else the messages wait in the outbox)."""
+
+        async def resume(_stored: StoredConversation) -> Resume:
+            return make(self._clock.now())
+
+        work = _Work(channel, contact_key, None, resume)
+        return await self._run(work, self._senders.get(channel), None)
+
+    async def _run(self, work: _Work, sender: Sender | None, address: str | None) -> TurnOutcome:
+        async with self.locks.hold(work.key):
             for attempt in range(1, MAX_ATTEMPTS + 1):
                 try:
-                    pending = await self._run_turn(inbound, key)
+                    pending, stored_address = await self._run_turn(work)
                 except DuplicateInbound:
-                    log.info("duplicate message skipped", extra={"contact": key[:12]})
+                    log.info("duplicate message skipped", extra={"contact": work.key[:12]})
                     return TurnOutcome((), duplicate=True)
                 except ConcurrentTurn:
                     if attempt == MAX_ATTEMPTS:
                         raise
                     continue
-                address = inbound.reply_address or inbound.user_id
-                await self._deliver(inbound.channel, key, address, pending, sender)
+                target = address or stored_address
+                if target is not None:
+                    await self._deliver(work.channel, work.key, target, pending, sender)
                 return TurnOutcome(tuple(item.message for item in pending))
         raise AssertionError("unreachable")  # pragma: no cover
 
-    async def _run_turn(self, inbound: Inbound, key: str) -> list[PendingMessage]:
-        stored = await self._store.load(inbound.channel, key, inbound.message_id)
+    async def _run_turn(self, work: _Work) -> tuple[list[PendingMessage], str | None]:
+        stored = await self._store.load(work.channel, work.key, work.message_id)
         if stored.already_processed:
-            raise DuplicateInbound(inbound.message_id or "")
-        resume = await self._resume_for(inbound, stored)
-        session = stored.session or self._engine.new_session(resume.language)
-        for _attempt in range(MAX_ATTEMPTS):
+            raise DuplicateInbound(work.message_id or "")
+        resume = await work.resume(stored)
+        if stored.session is None and not isinstance(resume, MsgResume):
+            return [], None  # nobody to resume: the contact was forgotten meanwhile
+        session = stored.session or self._engine.new_session(_language(resume))
+        loaded: dict[str, object] = {}
+        for _attempt in range(MAX_ATTEMPTS + len(self._contexts)):
             try:
-                sprint = self._run_engine(session, resume)
-            except NeedsCalendar:
-                resume = replace(
-                    resume, booking=await self._calendar(inbound.channel, key, resume)
-                )
+                sprint = self._run_engine(session, resume, loaded)
+            except NeedsContext as need:
+                loaded[need.name] = await self._load(need.name, work, resume.now, loaded)
                 continue
             record = TurnRecord(
-                channel=inbound.channel,
-                contact_key=key,
-                message_id=inbound.message_id,
+                channel=work.channel,
+                contact_key=work.key,
+                message_id=work.message_id,
                 expected_version=stored.version,
                 session=sprint.session,
                 events=sprint.events,
                 now=resume.now,
-                reply_address=inbound.reply_address,
+                reply_address=work.reply_address,
+                cause=resume.CAUSE,
             )
             try:
-                return await self._store.commit_turn(record)
-            except SlotTaken as taken:
-                # Someone else got the slot first: the same turn, knowing it, offers others.
-                assert resume.booking is not None
-                calendar = resume.booking.with_taken(taken.staff_id, taken.starts_at)
-                resume = replace(resume, booking=calendar)
+                return await self._store.commit_turn(record), stored.address
+            except ContextConflict as conflict:
+                # The world changed since the context was read (a slot taken): the same
+                # turn, knowing it, answers with what is true now.
+                loaded[conflict.context] = conflict.amend(loaded[conflict.context])
         raise ConcurrentTurn("the turn could not settle")
 
-    async def _calendar(self, channel: str, key: str, resume: MsgResume) -> BookingCalendar:
-        if self._booking is None:
-            raise NeedsCalendar("no booking port configured")
-        return await self._booking.context(channel, key, resume.now)
+    async def _load(
+        self, name: str, work: _Work, now: datetime, loaded: Mapping[str, object]
+    ) -> object:
+        if name in loaded or name not in self._contexts:
+            raise AssertionError(f"the engine asked for context {name!r} it had or cannot get")
+        return await self._contexts[name].load(work.channel, work.key, now)
 
     async def _resume_for(self, inbound: Inbound, stored: StoredConversation) -> MsgResume:
         current = (
@@ -195,13 +216,11 @@ class TurnHandler:
             nlu_ready_in_minutes=ready_in,
         )
 
-    def _run_engine(self, session: Session, resume: MsgResume) -> Sprint:
+    def _run_engine(
+        self, session: Session, resume: Resume, loaded: Mapping[str, object]
+    ) -> Sprint:
         try:
-            return self._engine.resume(session, resume)
-        except NeedsCalendar:
-            if resume.booking is not None:
-                raise AssertionError("the engine asked again for the calendar it had") from None
-            raise
+            return self._engine.resume(session, resume, loaded)
         except (KeyError, ValueError, TypeError):
             # A content problem (a text key or placeholder missing in spite of validation)
             # fails this turn with a kind message; the service keeps running.
@@ -215,20 +234,23 @@ class TurnHandler:
         key: str,
         address: str,
         pending: list[PendingMessage],
-        sender: Sender,
+        sender: Sender | None,
     ) -> None:
-        """Send one message at a time so that a failure half-way marks exactly what arrived."""
+        """Send one message at a time so that a failure half-way marks exactly what arrived;
+        the rest stays in the outbox, for the retry sweep when it is retryable."""
         sent: list[int] = []
-        try:
-            for item in pending:
-                await sender.send(address, [item.message])
-                if item.outbox_id is not None:
-                    sent.append(item.outbox_id)
-        except RecipientUnreachable as failure:
-            log.info("contact unreachable on %s: %s", channel, failure)
-            await self._store.mark_unreachable(channel, key, self._clock.now())
-        except SendFailed as failure:
-            # The rest stays in the outbox, unsent; the retry sweep picks up retryable ones.
-            log.warning("sending failed: %s (retryable=%s)", failure, failure.retryable)
+        for item in pending:
+            result = await deliver(sender, address, item.message)
+            if result == Delivery.UNREACHABLE:
+                await self._store.mark_unreachable(channel, key, self._clock.now())
+            if result != Delivery.DELIVERED:
+                break
+            if item.outbox_id is not None:
+                sent.append(item.outbox_id)
         if sent:
             await self._store.mark_sent(sent, self._clock.now())
+
+
+def _language(resume: Resume) -> LanguageDecision:
+    assert isinstance(resume, MsgResume), "only a message starts a conversation"
+    return resume.language

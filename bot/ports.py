@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from bot.booking.offer import BookingCalendar
 from bot.engine.events import Event
 from bot.engine.inputs import NluResult
 from bot.engine.messages import Outbound
@@ -70,6 +69,8 @@ class StoredConversation:
     session: Session | None
     version: int
     already_processed: bool = False
+    # Where the channel reaches the contact, for turns no message of theirs caused.
+    address: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,9 @@ class TurnRecord:
     events: tuple[Event, ...]
     now: datetime
     reply_address: str | None = None
+    # What caused the turn (``msg``, ``wait_timeout``, ``staff_action``, ``system_event``):
+    # only a message from the person says they are active and reachable again.
+    cause: str = "msg"
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,10 +145,10 @@ class Sender(Protocol):
         ...
 
 
-class BookingPort(Protocol):
-    async def context(self, channel: str, contact_key: str, now: datetime) -> BookingCalendar:
-        """The calendar of the coming weeks and the contact's appointments; raises
-        StorageUnavailable."""
+class ContextProvider(Protocol):
+    async def load(self, channel: str, contact_key: str, now: datetime) -> object:
+        """The named context a feature asked for (bot/engine/context.py), for this contact
+        and this turn; raises StorageUnavailable."""
         ...
 
 

@@ -13,7 +13,7 @@ from adapters.db.models import Contact, ConversationSession
 from bot.engine.messages import Inbound
 from bot.engine.session import Session
 from tests.support.builders import catalog, turn_handler
-from tests.support.stubs import ScriptedNlu
+from tests.support.stubs import ScriptedNlu, StepClock
 
 USER = "raw-user-id-4711"
 
@@ -115,4 +115,25 @@ async def test_sensitive_answers_never_reach_the_logs(
         assert secret not in logged
     with db.connect() as connection:
         state = connection.execute(select(ConversationSession.state)).scalar_one()
-    assert state["data"]["answers"]["Q10"] == "NONE", "kept in the session, under the pseudonym"
+    answers = state["data"]["flow"]["answers"]
+    assert answers["Q10"] == "NONE", "kept in the session, under the pseudonym"
+
+
+def test_the_turn_handler_refuses_to_start_without_a_provider_for_a_declared_context(
+    db: Engine,
+) -> None:
+    from bot.conversation import TurnHandler
+    from tests.support import builders
+
+    with pytest.raises(
+        ValueError, match=r"no context provider for: booking\.calendar \(booking\)"
+    ):
+        TurnHandler(
+            engine=builders.engine(),
+            catalog=catalog(),
+            store=builders.store(db),
+            nlu=ScriptedNlu(),
+            detector=builders.detector(),
+            clock=StepClock(),
+            secret_key=builders.TEST_SECRET,
+        )

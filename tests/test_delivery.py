@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine
 
-from bot.delivery import OutboxRetry
+from bot.delivery import Delivery, OutboxRetry, deliver
 from bot.engine.events import MsgCreated
 from bot.engine.inputs import LanguageSource
 from bot.engine.messages import Outbound
@@ -92,3 +92,35 @@ async def test_messages_younger_than_the_turn_that_sends_them_are_left_alone(db:
     assert (
         await OutboxRetry(builders.store(db), Soon()).run_once("telegram", ScriptedChannel()) == 0
     )
+
+
+class _Refusing:
+    def __init__(self, failure: Exception | None) -> None:
+        self.failure = failure
+        self.sent: list[str] = []
+
+    async def send(self, address: str, messages: Sequence[Outbound]) -> None:
+        if self.failure is not None:
+            raise self.failure
+        self.sent += [message.text for message in messages]
+
+
+@pytest.mark.parametrize(
+    ("failure", "expected"),
+    [
+        (None, Delivery.DELIVERED),
+        (SendFailed("timeout", retryable=True), Delivery.RETRYABLE),
+        (SendFailed("message refused", retryable=False), Delivery.PERMANENT),
+        (RecipientUnreachable("blocked the bot"), Delivery.UNREACHABLE),
+    ],
+)
+async def test_one_delivery_is_classified_for_every_caller(
+    database_url: str, failure: Exception | None, expected: Delivery
+) -> None:
+    channel = _Refusing(failure)
+    assert await deliver(channel, "100", Outbound("bonjour", "fr")) == expected
+    assert channel.sent == (["bonjour"] if failure is None else [])
+
+
+async def test_a_channel_without_a_sender_is_a_permanent_failure(database_url: str) -> None:
+    assert await deliver(None, "100", Outbound("bonjour", "fr")) == Delivery.PERMANENT

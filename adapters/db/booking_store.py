@@ -8,18 +8,17 @@ sweepers never both send it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 import anyio.to_thread
 from sqlalchemy import select, update
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.crypto import AddressCipher
 from adapters.db.booking_writes import cancel_booking, insert_booking
+from adapters.db.errors import storage_errors
 from adapters.db.models import (
     Availability,
     Booking,
@@ -30,6 +29,7 @@ from adapters.db.models import (
     StaffAbsence,
     StaffMember,
 )
+from bot.booking.events import BookingMade
 from bot.booking.model import (
     Appointment,
     BookingRequest,
@@ -40,18 +40,9 @@ from bot.booking.model import (
 )
 from bot.booking.offer import BookingCalendar
 from bot.booking.slots import Absence, WeeklyAvailability
-from bot.engine.events import BookingMade
 from bot.ports import ConcurrentTurn, StorageUnavailable
 
 REFERENCE_ATTEMPTS = 5
-
-
-@contextmanager
-def _storage_errors() -> Iterator[None]:
-    try:
-        yield
-    except OperationalError as error:
-        raise StorageUnavailable(str(error.orig)) from error
 
 
 class SqlBookingStore:
@@ -72,8 +63,9 @@ class SqlBookingStore:
         self._lead_time = lead_time
         self._horizon_days = horizon_days
 
-    async def context(self, channel: str, contact_key: str, now: datetime) -> BookingCalendar:
-        """The calendar of the coming weeks and this person's appointments, for one turn."""
+    async def load(self, channel: str, contact_key: str, now: datetime) -> BookingCalendar:
+        """The ``booking.calendar`` context: the calendar of the coming weeks and this
+        person's appointments, for one turn."""
         return await anyio.to_thread.run_sync(self._context, channel, contact_key, now)
 
     def _context(self, channel: str, key: str, now: datetime) -> BookingCalendar:
@@ -93,7 +85,7 @@ class SqlBookingStore:
         return await anyio.to_thread.run_sync(self._calendar, since, until)
 
     def _calendar(self, since: datetime, until: datetime) -> BookingCalendar:
-        with _storage_errors(), self._sessions() as db:
+        with storage_errors(), self._sessions() as db:
             organisations = {
                 row.id: row.code for row in db.execute(select(Organisation.id, Organisation.code))
             }
@@ -170,7 +162,7 @@ class SqlBookingStore:
         self, request: BookingRequest, offsets: tuple[tuple[str, timedelta], ...]
     ) -> Appointment:
         for _attempt in range(REFERENCE_ATTEMPTS):
-            with _storage_errors(), self._sessions.begin() as db:
+            with storage_errors(), self._sessions.begin() as db:
                 contact_id = db.scalar(
                     select(Contact.id).where(
                         Contact.channel == request.channel, Contact.key == request.contact_key
@@ -204,7 +196,7 @@ class SqlBookingStore:
         return await anyio.to_thread.run_sync(self._cancel, channel, contact_key, reference, at)
 
     def _cancel(self, channel: str, key: str, reference: str, at: datetime) -> Appointment | None:
-        with _storage_errors(), self._sessions.begin() as db:
+        with storage_errors(), self._sessions.begin() as db:
             contact = db.scalar(
                 select(Contact).where(Contact.channel == channel, Contact.key == key)
             )
@@ -217,7 +209,7 @@ class SqlBookingStore:
         return await anyio.to_thread.run_sync(self._upcoming, channel, contact_key, now)
 
     def _upcoming(self, channel: str, key: str, now: datetime) -> list[Appointment]:
-        with _storage_errors(), self._sessions() as db:
+        with storage_errors(), self._sessions() as db:
             bookings = db.scalars(
                 select(Booking)
                 .join(Contact, Contact.id == Booking.contact_id)
@@ -234,7 +226,7 @@ class SqlBookingStore:
     def list_bookings(
         self, organisation: str | None, since: datetime, until: datetime
     ) -> list[Appointment]:
-        with _storage_errors(), self._sessions() as db:
+        with storage_errors(), self._sessions() as db:
             query = (
                 select(Booking)
                 .join(StaffMember, StaffMember.id == Booking.staff_id)
@@ -253,7 +245,7 @@ class SqlBookingStore:
         return await anyio.to_thread.run_sync(self._staff_feed, token, since)
 
     def _staff_feed(self, token: str, since: datetime) -> tuple[str, list[Appointment]] | None:
-        with _storage_errors(), self._sessions() as db:
+        with storage_errors(), self._sessions() as db:
             staff = db.scalar(select(StaffMember).where(StaffMember.calendar_token == token))
             if staff is None:
                 return None
@@ -268,7 +260,7 @@ class SqlBookingStore:
         return await anyio.to_thread.run_sync(self._by_reference, reference)
 
     def _by_reference(self, reference: str) -> Appointment | None:
-        with _storage_errors(), self._sessions() as db:
+        with storage_errors(), self._sessions() as db:
             booking = db.scalar(select(Booking).where(Booking.reference == reference))
             return None if booking is None else _appointment(db, booking)
 
@@ -280,7 +272,7 @@ class SqlBookingStore:
         return await anyio.to_thread.run_sync(self._claim_due, now, limit, stale_after)
 
     def _claim_due(self, now: datetime, limit: int, stale_after: timedelta) -> list[DueReminder]:
-        with _storage_errors(), self._sessions() as db:
+        with storage_errors(), self._sessions() as db:
             candidates = list(
                 db.scalars(
                     select(Reminder.id)
@@ -306,7 +298,7 @@ class SqlBookingStore:
     def _claim_one(
         self, reminder_id: int, now: datetime, stale_after: timedelta
     ) -> DueReminder | None:
-        with _storage_errors(), self._sessions.begin() as db:
+        with storage_errors(), self._sessions.begin() as db:
             won = db.execute(
                 update(Reminder)
                 .where(
@@ -341,7 +333,7 @@ class SqlBookingStore:
         await anyio.to_thread.run_sync(self._finish, reminder_id, sent, at)
 
     def _finish(self, reminder_id: int, sent: bool, at: datetime) -> None:
-        with _storage_errors(), self._sessions.begin() as db:
+        with storage_errors(), self._sessions.begin() as db:
             db.execute(
                 update(Reminder)
                 .where(Reminder.id == reminder_id)

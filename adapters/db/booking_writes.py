@@ -10,8 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from adapters.db.models import Booking, Contact, Reminder
-from bot.booking.model import SlotTaken
-from bot.engine.events import BookingMade
+from bot.booking.events import BookingMade
+from bot.booking.offer import SlotTaken
 from bot.ports import ConcurrentTurn
 
 

@@ -7,18 +7,18 @@ never commit.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import anyio.to_thread
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.crypto import AddressCipher
 from adapters.db.booking_writes import cancel_booking, choose_reminder_language, insert_booking
+from adapters.db.errors import storage_errors
 from adapters.db.models import (
     Consent,
     Contact,
@@ -28,17 +28,16 @@ from adapters.db.models import (
     InboundMessage,
     OutboxMessage,
 )
+from adapters.db.session_upgrade import upgraded
+from bot.booking.events import BookingCancelled, BookingMade, ReminderLanguageChosen
 from bot.booking.reminders import REMINDER_OFFSETS
 from bot.engine.events import (
-    BookingCancelled,
-    BookingMade,
     ConsentRecorded,
     ContactForgotten,
     Event,
     LanguageChanged,
     MsgCreated,
     MsgRelayed,
-    ReminderLanguageChosen,
     StatusChanged,
 )
 from bot.engine.messages import Outbound
@@ -48,19 +47,10 @@ from bot.ports import (
     ConcurrentTurn,
     DuplicateInbound,
     PendingMessage,
-    StorageUnavailable,
     StoredConversation,
     TurnRecord,
     Undelivered,
 )
-
-
-@contextmanager
-def _storage_errors() -> Iterator[None]:
-    try:
-        yield
-    except OperationalError as error:
-        raise StorageUnavailable(str(error.orig)) from error
 
 
 @dataclass(slots=True)
@@ -110,7 +100,7 @@ class SqlConversationStore:
         return await anyio.to_thread.run_sync(self._forget_inactive, last_seen_before)
 
     def _load(self, channel: str, key: str, message_id: str | None) -> StoredConversation:
-        with _storage_errors(), self._sessions() as db:
+        with storage_errors(), self._sessions() as db:
             if message_id is not None and db.scalar(
                 select(InboundMessage.id).where(
                     InboundMessage.channel == channel, InboundMessage.message_id == message_id
@@ -118,16 +108,22 @@ class SqlConversationStore:
             ):
                 return StoredConversation(session=None, version=0, already_processed=True)
             row = db.execute(
-                select(ConversationSession.state, ConversationSession.version)
+                select(
+                    ConversationSession.state,
+                    ConversationSession.version,
+                    Contact.reply_address,
+                )
                 .join(Contact, Contact.id == ConversationSession.contact_id)
                 .where(Contact.channel == channel, Contact.key == key)
             ).one_or_none()
             if row is None:
                 return StoredConversation(session=None, version=0)
-            return StoredConversation(EngineSession.from_dict(row.state), row.version)
+            session = EngineSession.from_dict(upgraded(row.state))
+            address = self._cipher.decrypt(row.reply_address) if row.reply_address else None
+            return StoredConversation(session, row.version, address=address)
 
     def _commit_turn(self, record: TurnRecord) -> list[PendingMessage]:
-        with _storage_errors(), self._sessions.begin() as db:
+        with storage_errors(), self._sessions.begin() as db:
             contact = self._contact(db, record)
             self._remember_inbound(db, record, contact)
             write = _TurnWrite(db, record, contact, self._reminder_offsets)
@@ -144,6 +140,8 @@ class SqlConversationStore:
             )
         )
         if contact is not None:
+            if record.cause != "msg":
+                return contact  # a timer or a staff action is not the person writing
             contact.last_seen_at = record.now
             contact.unreachable_at = None  # they wrote: the channel reaches them again
             if record.reply_address is not None and contact.reply_address is None:
@@ -220,13 +218,13 @@ class SqlConversationStore:
             raise ConcurrentTurn("session changed by another turn")
 
     def _mark_sent(self, outbox_ids: list[int], at: datetime) -> None:
-        with _storage_errors(), self._sessions.begin() as db:
+        with storage_errors(), self._sessions.begin() as db:
             db.execute(
                 update(OutboxMessage).where(OutboxMessage.id.in_(outbox_ids)).values(sent_at=at)
             )
 
     def _mark_unreachable(self, channel: str, key: str, at: datetime) -> None:
-        with _storage_errors(), self._sessions.begin() as db:
+        with storage_errors(), self._sessions.begin() as db:
             db.execute(
                 update(Contact)
                 .where(Contact.channel == channel, Contact.key == key)
@@ -236,7 +234,7 @@ class SqlConversationStore:
     def _undelivered(
         self, channel: str, after: datetime, before: datetime, limit: int
     ) -> list[Undelivered]:
-        with _storage_errors(), self._sessions() as db:
+        with storage_errors(), self._sessions() as db:
             rows = db.execute(
                 select(OutboxMessage.id, OutboxMessage.message, Contact.key, Contact.reply_address)
                 .join(Contact, Contact.id == OutboxMessage.contact_id)
@@ -261,7 +259,7 @@ class SqlConversationStore:
         return found
 
     def _forget_inactive(self, before: datetime) -> int:
-        with _storage_errors(), self._sessions.begin() as db:
+        with storage_errors(), self._sessions.begin() as db:
             result = db.execute(delete(Contact).where(Contact.last_seen_at < before))
             return int(result.rowcount)  # type: ignore[attr-defined]
 
@@ -316,7 +314,7 @@ def _apply_msg_relayed(write: _TurnWrite, event: MsgRelayed) -> None:
         write.db.add(
             HandoffMessage(
                 handoff_id=handoff.id,
-                direction="in",
+                direction="out" if event.from_staff else "in",
                 text=event.text,
                 created_at=write.record.now,
             )

@@ -9,29 +9,19 @@ exactly what was left.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import datetime
 
 import anyio.to_thread
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.crypto import AddressCipher
+from adapters.db.errors import storage_errors
 from adapters.db.models import Contact, DeliveryStatus, InboxMessage
 from bot.engine.messages import Inbound
-from bot.ports import StorageUnavailable
-
-
-@contextmanager
-def _storage_errors() -> Iterator[None]:
-    try:
-        yield
-    except OperationalError as error:
-        raise StorageUnavailable(str(error.orig)) from error
 
 
 def _seal(inbound: Inbound) -> dict[str, object]:
@@ -58,7 +48,7 @@ class SqlInboxStore:
 
     def _accept(self, messages: list[Inbound], at: datetime) -> int:
         stored = 0
-        with _storage_errors(), self._sessions.begin() as db:
+        with storage_errors(), self._sessions.begin() as db:
             insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
             for inbound in messages:
                 assert inbound.message_id is not None
@@ -81,7 +71,7 @@ class SqlInboxStore:
         return await anyio.to_thread.run_sync(self._waiting, channel, limit)
 
     def _waiting(self, channel: str, limit: int) -> list[tuple[int, Inbound]]:
-        with _storage_errors(), self._sessions() as db:
+        with storage_errors(), self._sessions() as db:
             rows = db.execute(
                 select(InboxMessage.id, InboxMessage.sealed)
                 .where(InboxMessage.channel == channel)
@@ -99,7 +89,7 @@ class SqlInboxStore:
         await anyio.to_thread.run_sync(self._done, inbox_id)
 
     def _done(self, inbox_id: int) -> None:
-        with _storage_errors(), self._sessions.begin() as db:
+        with storage_errors(), self._sessions.begin() as db:
             db.execute(delete(InboxMessage).where(InboxMessage.id == inbox_id))
 
     async def record_status(
@@ -112,7 +102,7 @@ class SqlInboxStore:
     def _record_status(
         self, channel: str, message_id: str, status: str, code: int | None, at: datetime
     ) -> None:
-        with _storage_errors(), self._sessions.begin() as db:
+        with storage_errors(), self._sessions.begin() as db:
             db.add(
                 DeliveryStatus(
                     channel=channel,
@@ -128,7 +118,7 @@ class SqlInboxStore:
         return await anyio.to_thread.run_sync(self._last_message_at, channel, contact_key)
 
     def _last_message_at(self, channel: str, key: str) -> datetime | None:
-        with _storage_errors(), self._sessions() as db:
+        with storage_errors(), self._sessions() as db:
             return db.scalar(
                 select(Contact.last_seen_at).where(Contact.channel == channel, Contact.key == key)
             )

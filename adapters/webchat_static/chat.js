@@ -9,7 +9,7 @@ const TYPING_DELAY_MS = 300; // fast answers should not make the indicator flash
 const USER_KEY = "passerelle.user";
 const CONVERSATION_KEY = "passerelle.conversation";
 const ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
-const USER_ID = /^[A-Za-z0-9_-]{8,64}$/;
+const USER_ID = /^[A-Za-z0-9_-]{22,64}$/; // what the API accepts; 22 symbols are 132 random bits
 const LANG_CODE = /^[a-z]{2,3}$/;
 const RTL_LANGUAGES = new Set(["ar", "fa", "ps", "ckb", "he", "ur"]);
 

@@ -12,20 +12,6 @@ REFERENCE_LENGTH = 4
 APPOINTMENT_TYPES = ("financing", "coaching", "hub", "incubator")
 
 
-class SlotTaken(Exception):
-    """Someone else booked this slot first; the person is offered the next ones."""
-
-    def __init__(self, staff_id: int, starts_at: datetime) -> None:
-        super().__init__(f"slot of staff {staff_id} at {starts_at.isoformat()} is taken")
-        self.staff_id = staff_id
-        self.starts_at = starts_at
-
-
-class NeedsCalendar(Exception):
-    """The engine needs the booking calendar for this turn; the turn handler loads it and runs
-    the turn again, so turns that do not touch appointments never read it."""
-
-
 def new_code() -> str:
     return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
 

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from bot.booking.model import APPOINTMENT_TYPES, Appointment, PlaceInfo, StaffInfo
 from bot.booking.slots import Absence, Slot, WeeklyAvailability, free_slots
+from bot.engine.context import ContextConflict, ContextKey
 
 ROUTE_TYPES = {
     "hub_worker": "hub",
@@ -51,6 +52,25 @@ class BookingCalendar:
 
     def with_taken(self, staff_id: int, start: datetime) -> BookingCalendar:
         return replace(self, taken=(*self.taken, (staff_id, start)))
+
+
+# Booking reads the calendar and the person's appointments only in turns that need them.
+CALENDAR = ContextKey("booking.calendar", BookingCalendar)
+
+
+class SlotTaken(ContextConflict):
+    """Someone else booked this slot first; the turn, run again knowing it, offers others."""
+
+    context = CALENDAR.name
+
+    def __init__(self, staff_id: int, starts_at: datetime) -> None:
+        super().__init__(f"slot of staff {staff_id} at {starts_at.isoformat()} is taken")
+        self.staff_id = staff_id
+        self.starts_at = starts_at
+
+    def amend(self, value: object) -> object:
+        assert isinstance(value, BookingCalendar)
+        return value.with_taken(self.staff_id, self.starts_at)
 
 
 def types_offered(calendar: BookingCalendar, suggested: str | None) -> list[str]:

@@ -2,15 +2,17 @@
 
 WhatsApp writes first only with an approved template, and Meta has none in Pashto, Tigrinya
 or Somali: after booking, their speakers choose a language they also read, or no reminder.
-The buttons carry the booking reference (``bk:rl:<reference>:<lang>``, ``-`` for none) and
-are checked against this turn's calendar, never trusted.
+The buttons carry the booking reference and the language (``-`` for none) and are checked
+against this turn's calendar, never trusted.
 """
 
 from __future__ import annotations
 
+from bot.booking.buttons import ReminderLanguage
+from bot.booking.events import ReminderLanguageChosen
 from bot.booking.offer import BookingCalendar
-from bot.engine.events import ReminderLanguageChosen
 from bot.engine.messages import Button
+from bot.engine.payloads import encode
 from bot.engine.turn import Turn
 
 MAX_LANGUAGES_OFFERED = 3
@@ -29,16 +31,15 @@ def ask(turn: Turn, reference: str, readable: tuple[str, ...]) -> None:
     also_reads = turn.catalog.language(turn.lang).also_reads
     offered = [code for code in also_reads if code in readable] or list(readable)
     buttons = [
-        Button(turn.catalog.language(code).native_name, f"bk:rl:{reference}:{code}")
+        Button(turn.catalog.language(code).native_name, encode(ReminderLanguage(reference, code)))
         for code in offered[:MAX_LANGUAGES_OFFERED]
     ]
-    buttons.append(turn.button("booking.no_reminder", f"bk:rl:{reference}:{NO_REMINDER}"))
+    buttons.append(turn.button("booking.no_reminder", ReminderLanguage(reference, NO_REMINDER)))
     turn.say("booking.reminder_language_prompt", tuple(buttons))
 
 
-def answer(turn: Turn, calendar: BookingCalendar, value: str) -> None:
-    """Records the choice pressed (``<reference>:<lang>``) if it still makes sense."""
-    reference, _, code = value.rpartition(":")
+def answer(turn: Turn, calendar: BookingCalendar, reference: str, code: str) -> None:
+    """Records the choice pressed if it still makes sense."""
     if reference not in {appointment.reference for appointment in calendar.upcoming}:
         turn.say("booking.not_found")
         return

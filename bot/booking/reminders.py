@@ -9,7 +9,7 @@ its claim is stale. Web chat cannot be written to first: its reminders are dropp
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -18,9 +18,10 @@ from babel.dates import format_date, format_time
 from bot.booking.labels import where
 from bot.booking.model import Appointment, DueReminder
 from bot.booking.slots import BRUSSELS
+from bot.delivery import ChannelSenders, Delivery, deliver
 from bot.engine.messages import Outbound
 from bot.i18n.catalog import Catalog
-from bot.ports import Clock, RecipientUnreachable, Sender, SendFailed
+from bot.ports import Clock
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ class ReminderSweeper:
     def __init__(
         self,
         store: ReminderStore,
-        senders: Mapping[str, Sender],
+        senders: ChannelSenders,
         catalog: Catalog,
         clock: Clock,
         stale_after: timedelta = timedelta(minutes=10),
@@ -82,21 +83,12 @@ class ReminderSweeper:
         due = await self._store.claim_due_reminders(self._clock.now(), limit, self._stale_after)
         sent = 0
         for item in due:
-            sender = self._senders.get(item.channel)
-            if sender is None:
-                await self._store.finish_reminder(item.id, False, self._clock.now())
-                continue
             message = reminder_message(self._catalog, item.appointment)
-            try:
-                await sender.send(item.address, [message])
-            except RecipientUnreachable:
-                await self._store.finish_reminder(item.id, False, self._clock.now())
-                continue
-            except SendFailed as failure:
-                if not failure.retryable:
-                    await self._store.finish_reminder(item.id, False, self._clock.now())
-                log.info("reminder %s not sent now: %s", item.id, failure)
-                continue  # a retryable failure is claimed again once its claim is stale
-            await self._store.finish_reminder(item.id, True, self._clock.now())
-            sent += 1
+            result = await deliver(self._senders.get(item.channel), item.address, message)
+            if result == Delivery.RETRYABLE:
+                log.info("reminder %s not sent now", item.id)
+                continue  # claimed again once its claim is stale
+            delivered = result == Delivery.DELIVERED
+            await self._store.finish_reminder(item.id, delivered, self._clock.now())
+            sent += delivered
         return sent

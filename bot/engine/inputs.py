@@ -1,25 +1,30 @@
-"""What the engine is resumed with: the person's message plus everything impure, pre-computed.
+"""What the engine is resumed with: the cause of the turn plus everything impure, pre-computed.
 
 The engine has no clock, no NLU client and no language detector: the turn handler computes
-these and passes them in, so any turn can be replayed in a test.
+these and passes them in, so any turn can be replayed in a test. Every turn has a cause,
+named as goflow names its resumes: a message from the person (``msg``), a wait that timed
+out (``wait_timeout``), a staff member's action (``staff_action``) or an event of the system
+(``system_event``). All of them run through the same turn handler.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 
-from bot.booking.offer import BookingCalendar
+from bot.understanding.decision import LanguageDecision, LanguageSource
 
-
-class LanguageSource(StrEnum):
-    """How the conversation language was decided; an explicit choice always wins."""
-
-    DEFAULT = "default"
-    HINT = "hint"
-    DETECTED = "detected"
-    EXPLICIT = "explicit"
+__all__ = [
+    "Entity",
+    "LanguageDecision",
+    "LanguageSource",
+    "MsgResume",
+    "NluResult",
+    "Resume",
+    "StaffResume",
+    "SystemResume",
+    "WaitTimeoutResume",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,14 +44,6 @@ class NluResult:
 
 
 @dataclass(frozen=True, slots=True)
-class LanguageDecision:
-    lang: str
-    source: LanguageSource
-    # A weak detection adopted for a new conversation: the bot asks whether it is right.
-    unsure: bool = False
-
-
-@dataclass(frozen=True, slots=True)
 class MsgResume:
     """Resume caused by a message from the person.
 
@@ -55,6 +52,7 @@ class MsgResume:
     or still training its first model (``nlu_ready_in_minutes`` says about when it will).
     """
 
+    CAUSE = "msg"
     now: datetime
     language: LanguageDecision
     text: str | None = None
@@ -63,4 +61,36 @@ class MsgResume:
     nlu_unavailable: bool = False
     nlu_ready_in_minutes: int | None = None
     command_args: tuple[str, ...] = field(default_factory=tuple)
-    booking: BookingCalendar | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WaitTimeoutResume:
+    """The person did not answer what the session waits for (``wait``) in time."""
+
+    CAUSE = "wait_timeout"
+    now: datetime
+    wait: str
+
+
+@dataclass(frozen=True, slots=True)
+class StaffResume:
+    """A staff member acted on the conversation: ``reply`` (with ``text``), ``close``..."""
+
+    CAUSE = "staff_action"
+    now: datetime
+    action: str
+    staff_id: int | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SystemResume:
+    """Something happened elsewhere that this conversation must hear of (``event``)."""
+
+    CAUSE = "system_event"
+    now: datetime
+    event: str
+    values: tuple[tuple[str, str], ...] = ()
+
+
+Resume = MsgResume | WaitTimeoutResume | StaffResume | SystemResume

@@ -7,9 +7,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Self
 
-from bot.engine.inputs import LanguageSource
+from bot.understanding.decision import LanguageSource
 
-SESSION_SPEC_VERSION = 1
+# 2: ``data`` holds one section per feature state (``flow``, ``booking``...); version 1
+# documents, with free keys, are upgraded when read (adapters/db/session_upgrade.py).
+SESSION_SPEC_VERSION = 2
 
 
 class SessionStatus(StrEnum):
@@ -27,8 +29,8 @@ class SessionFormatError(ValueError):
 class Session:
     """Immutable engine state; every turn produces a new one.
 
-    ``wait`` names what the bot waits for (e.g. ``main_menu``); ``data`` holds answers and
-    flags written by the engine only.
+    ``wait`` names what the bot waits for (e.g. ``main_menu``); ``data`` holds the typed
+    states of the engine and the features (bot/engine/state.py), written by them only.
     """
 
     language: str

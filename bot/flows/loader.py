@@ -9,6 +9,7 @@ import yaml
 
 from bot.flows.conditions import ConditionError, parse_condition
 from bot.flows.spec import (
+    ACCEPT,
     MAX_NODES_PER_FLOW,
     SPEC_VERSION,
     AskMode,
@@ -41,6 +42,7 @@ KNOWN_FIELDS = set(KIND_FIELDS) | {
     "show_if",
     "routes",
     "next",
+    "consent",
 }
 
 
@@ -114,11 +116,21 @@ def _node(path: Path, index: int, raw: Any) -> Node:
             summary_of=tuple(value) if kind == NodeKind.SUMMARY else (),
             routes=tuple(_route(where, route) for route in raw.get("routes", [])),
             next=raw.get("next"),
+            consent=_consent(where, kind, raw),
         )
     except ConditionError as error:
         raise FlowError(f"{where}: {error}") from error
     except ValueError as error:
         raise FlowError(f"{where}: {error}") from error
+
+
+def _consent(where: str, kind: NodeKind, raw: dict[str, Any]) -> str | None:
+    version = raw.get("consent")
+    if version is None:
+        return None
+    if kind != NodeKind.ASK or ACCEPT not in raw.get("options", []):
+        raise FlowError(f"{where}: consent is for an ask node with an {ACCEPT} option")
+    return str(version)
 
 
 def _route(where: str, raw: Any) -> Route:

@@ -11,6 +11,8 @@ SPEC_VERSION = 1
 MAX_NODES_PER_FLOW = 200
 MAX_STEPS_PER_TURN = 50  # stops a loop of say/action nodes that never waits
 SKIPPED = "SKIPPED"  # the answer code of "prefer not to say"
+CONFIRM = "CONFIRM"  # the summary's "that's right"
+ACCEPT = "ACCEPT"  # the answer code of a consent question that gives consent
 
 
 class NodeKind(StrEnum):
@@ -57,6 +59,9 @@ class Node:
     summary_of: tuple[str, ...] = ()
     routes: tuple[Route, ...] = ()
     next: str | None = None
+    # The version of the consent text a consent question asks for (``consent: 2026-11-v1``):
+    # recorded with each answer, asked until accepted, asked even when only some are.
+    consent: str | None = None
 
     def exits(self) -> list[str]:
         targets = [route.goto for route in self.routes]
@@ -72,7 +77,8 @@ class Node:
             return []
         keys = [f"{self.key}.text", f"{self.key}.short"]
         if self.kind == NodeKind.SUMMARY:
-            keys += [f"{self.key}.confirm_text", f"{self.key}.options.CONFIRM"]
+            keys += [f"{self.key}.confirm_text", f"{self.key}.options.{CONFIRM}"]
+            keys += [f"{self.key}.{name}" for name in ("line", "not_answered", "skipped")]
         keys += [f"{self.key}.options.{code}" for code in self.options]
         if self.sensitive:
             keys.append(f"{self.key}.why")

@@ -18,9 +18,11 @@ def flow_problems(
     *,
     text_keys: Collection[str],
     intents: Collection[str],
-    actions: Collection[str],
+    actions: Collection[str] | None,
     validators: Collection[str],
 ) -> list[str]:
+    """``actions``: the registered flow actions; None leaves them to ``action_problems``,
+    run once the features have registered theirs."""
     problems: list[str] = []
     for flow in flows.values():
         saved = {node.save for node in flow.nodes.values() if node.save}
@@ -37,15 +39,23 @@ def flow_problems(
                 for intent, _ in node.intents
                 if intent not in intents
             ]
-            if node.action is not None and node.action not in actions:
-                problems.append(f"{where}: action {node.action!r} is not registered")
             if node.validator is not None and node.validator not in validators:
                 problems.append(f"{where}: validator {node.validator!r} is not registered")
+        problems += action_problems({flow.id: flow}, actions) if actions is not None else []
         problems += [
             f"{flow.source}: node {node_id}: unreachable from {flow.start!r}"
             for node_id in sorted(set(flow.nodes) - _reachable(flow))
         ]
     return problems
+
+
+def action_problems(flows: Mapping[str, Flow], actions: Collection[str]) -> list[str]:
+    return [
+        f"{flow.source}: node {node.id}: action {node.action!r} is not registered"
+        for flow in flows.values()
+        for node in flow.nodes.values()
+        if node.action is not None and node.action not in actions
+    ]
 
 
 def _node_problems(

@@ -7,11 +7,15 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from bot.engine.actions import ActionOutcome
+from bot.engine.buttons import MenuButton
 from bot.engine.messages import Button
+from bot.engine.payloads import encode
 from bot.engine.turn import Turn
+from bot.schemes.buttons import SchemeCard, SchemeDetails, SchemeEligibility, SchemeSources
 from bot.schemes.catalogue import Scheme, SchemeCatalogue
 from bot.schemes.eligibility import SchemeResult, Verdict, assess, assess_all
 from bot.schemes.routing import microstart_office, route_for
+from bot.schemes.state import APPOINTMENT_ROUTE, MICROSTART_OFFICE, SchemesState
 
 # The answer names of the pre-qualification, and the text keys of their short labels.
 QUESTION_KEYS = {
@@ -49,9 +53,9 @@ class SchemePresenter:
     def evaluate_action(self, turn: Turn) -> ActionOutcome:
         """``action: schemes.evaluate`` at the end of the pre-qualification."""
         answers = turn.answers
-        target = turn.get("eligibility_for")
-        if target in self.catalogue.schemes:
-            turn.put(eligibility_for=None)
+        target = turn.state(SchemesState).eligibility_for
+        if target is not None and target in self.catalogue.schemes:
+            turn.set_state(SchemesState())
             self.show_verdict(turn, self.catalogue.schemes[target])
             return ActionOutcome.CONTINUE
         results = assess_all(self.catalogue, answers)
@@ -75,7 +79,8 @@ class SchemePresenter:
                     "\n\n".join([turn.text(title), *(_result_text(turn, r) for r in group)])
                 )
         route = route_for(answers, self.catalogue.predicates, results)
-        turn.put(appointment_route=route.value, microstart_office=microstart_office(answers))
+        turn.set_fact(APPOINTMENT_ROUTE, route.value)
+        turn.set_fact(MICROSTART_OFFICE, microstart_office(answers))
         if likely or to_check:
             turn.say("schemes.results.disclaimer")
         if self.catalogue.predicates["UNDOC"].evaluate(answers) is True:
@@ -85,7 +90,7 @@ class SchemePresenter:
 
     def menu(self, turn: Turn) -> None:
         buttons = tuple(
-            Button(scheme.text("button", turn.lang), f"s:{scheme.id}")
+            Button(scheme.text("button", turn.lang), encode(SchemeCard(scheme.id)))
             for scheme in self.catalogue.schemes.values()
         )
         turn.say("schemes.menu", buttons)
@@ -94,7 +99,7 @@ class SchemePresenter:
     def choose(self, turn: Turn, key: str, scheme_ids: tuple[str, ...]) -> None:
         """A short list of schemes to choose from (the regional premiums, say)."""
         buttons = tuple(
-            Button(self.catalogue.schemes[i].text("button", turn.lang), f"s:{i}")
+            Button(self.catalogue.schemes[i].text("button", turn.lang), encode(SchemeCard(i)))
             for i in scheme_ids
             if i in self.catalogue.schemes
         )
@@ -103,19 +108,19 @@ class SchemePresenter:
     def card(self, turn: Turn, scheme: Scheme) -> None:
         lang = turn.lang
         text = f"{scheme.text('names', lang)}\n{scheme.text('summary', lang)}"
-        buttons = [turn.button("schemes.buttons.details", f"sd:{scheme.id}")]
+        buttons = [turn.button("schemes.buttons.details", SchemeDetails(scheme.id))]
         if scheme.kind == "scheme" and scheme.eligible is not None:
-            buttons.append(turn.button("schemes.buttons.eligible", f"se:{scheme.id}"))
+            buttons.append(turn.button("schemes.buttons.eligible", SchemeEligibility(scheme.id)))
         buttons += [
-            turn.button("schemes.buttons.appointment", "menu:appointment"),
-            turn.button("schemes.buttons.sources", f"ss:{scheme.id}"),
+            turn.button("schemes.buttons.appointment", MenuButton("appointment")),
+            turn.button("schemes.buttons.sources", SchemeSources(scheme.id)),
         ]
         turn.say_text(text, tuple(buttons))
 
     def details(self, turn: Turn, scheme: Scheme) -> None:
         turn.say_text(
             scheme.text("details", turn.lang),
-            (turn.button("schemes.buttons.others", "menu:schemes"),),
+            (turn.button("schemes.buttons.others", MenuButton("schemes")),),
         )
 
     def sources(self, turn: Turn, scheme: Scheme) -> None:

@@ -19,8 +19,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.engine.inputs import LanguageDecision, LanguageSource
 from bot.i18n.languages import Language
+from bot.understanding.decision import LanguageDecision, LanguageSource
 from bot.understanding.lexicon import load_lexicon
 from bot.understanding.normalize import spelt_words
 from bot.understanding.scripts import candidates

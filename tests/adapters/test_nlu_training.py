@@ -103,7 +103,8 @@ def test_the_model_name_follows_the_training_data(tmp_path: Path) -> None:
     before = model_path(tmp_path / "models", tmp_path)
     (tmp_path / "en" / "nlu.yml").write_text("nlu: [] # edited\n")
     assert model_path(tmp_path / "models", tmp_path) != before
-    assert before.name.startswith("nlu-") and before.name.endswith(".tar.gz")
+    assert before.name.startswith("nlu-")
+    assert before.name.endswith(".tar.gz")
 
 
 def test_the_cache_can_be_moved_or_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:

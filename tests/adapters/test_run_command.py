@@ -99,7 +99,9 @@ def test_run_serves_the_chat_restarts_a_crashed_rasa_and_stops_it_on_sigterm(
     assert (tmp_path / "var" / "dev-secrets.env").is_file()
 
     answer = httpx.post(
-        f"{base}/webchat/api/messages", json={"user": "demo-user-1", "text": "bonjour"}, timeout=10
+        f"{base}/webchat/api/messages",
+        json={"user": "demo-user-1-abcdefghijkl", "text": "bonjour"},
+        timeout=10,
     )
     assert answer.status_code == 200
     assert answer.json()["messages"][0]["text"].startswith("Bonjour")

@@ -103,7 +103,9 @@ def _poll(url: str, process: subprocess.Popen[bytes], done: Any) -> httpx.Respon
 
 def _say(base: str, **body: str) -> list[dict[str, Any]]:
     response = httpx.post(
-        f"{base}/webchat/api/messages", json={"user": "training-test-user-0001", **body}, timeout=30
+        f"{base}/webchat/api/messages",
+        json={"user": "training-test-user-0001", **body},
+        timeout=30,
     )
     assert response.status_code == 200
     messages: list[dict[str, Any]] = response.json()["messages"]

@@ -17,6 +17,7 @@ from adapters.telegram_format import (
     to_inbound,
 )
 from bot.engine.messages import Button
+from bot.engine.payloads import MAX_PAYLOAD_BYTES
 
 LANGUAGES = ("fr", "nl", "en", "ar")
 
@@ -123,10 +124,14 @@ def test_html_special_characters_are_escaped() -> None:
     assert as_html("<b>1 & 2</b>") == "&lt;b&gt;1 &amp; 2&lt;/b&gt;"
 
 
-def test_buttons_are_one_per_row_and_over_long_callback_data_is_left_out() -> None:
-    markup = keyboard(
-        [Button("Oui", "a:q:YES"), Button("Trop long", "x" * (CALLBACK_DATA_LIMIT + 1))]
-    )
+def test_buttons_are_one_per_row() -> None:
+    markup = keyboard([Button("Oui", "a:q:YES"), Button("Non", "a:q:NO")])
     assert markup is not None
-    assert [[b.text for b in row] for row in markup.inline_keyboard] == [["Oui"]]
+    assert [[b.text for b in row] for row in markup.inline_keyboard] == [["Oui"], ["Non"]]
     assert keyboard([]) is None
+
+
+def test_every_payload_the_engine_writes_fits_telegrams_callback_data() -> None:
+    # The codec refuses longer payloads (tests/engine/test_payloads.py), so the keyboard
+    # never has to leave a button out.
+    assert MAX_PAYLOAD_BYTES <= CALLBACK_DATA_LIMIT

@@ -59,7 +59,7 @@ def _stored_rows(settings: Settings) -> tuple[int, int]:
 async def test_a_greeting_is_answered_with_the_menu_in_the_persons_language(
     client: httpx.AsyncClient, text: str, lang: str
 ) -> None:
-    response = await client.post(API, json={"user": "demo-user-1", "text": text})
+    response = await client.post(API, json={"user": "demo-user-1-abcdefghijkl", "text": text})
     assert response.status_code == 200
     messages = response.json()["messages"]
     assert [m["text"] for m in messages] == [
@@ -78,46 +78,63 @@ async def test_a_greeting_is_answered_with_the_menu_in_the_persons_language(
 async def test_a_button_payload_needs_no_nlu_and_the_language_sticks(
     client: httpx.AsyncClient,
 ) -> None:
-    await client.post(API, json={"user": "demo-user-2", "payload": "lang:nl"})
-    response = await client.post(API, json={"user": "demo-user-2", "text": "bonjour"})
+    await client.post(API, json={"user": "demo-user-2-abcdefghijkl", "payload": "lang:nl"})
+    response = await client.post(API, json={"user": "demo-user-2-abcdefghijkl", "text": "bonjour"})
     assert response.json()["messages"][0]["text"] == catalog().text("nl", "greeting")
 
 
 @pytest.mark.rasa
 async def test_the_human_intent_hands_over(client: httpx.AsyncClient) -> None:
     response = await client.post(
-        API, json={"user": "demo-user-3", "text": "je veux parler a une personne"}
+        API, json={"user": "demo-user-3-abcdefghijkl", "text": "je veux parler a une personne"}
     )
     assert response.json()["messages"][0]["text"] == catalog().text("fr", "handoff.started")
 
 
 BAD_BODIES = [
-    pytest.param(b'{"user": "demo-user-1"}', "exactly one of text and payload", id="neither"),
     pytest.param(
-        b'{"user": "demo-user-1", "text": "a", "payload": "b"}',
+        b'{"user": "demo-user-1-abcdefghijkl"}', "exactly one of text and payload", id="neither"
+    ),
+    pytest.param(
+        b'{"user": "demo-user-1-abcdefghijkl", "text": "a", "payload": "b"}',
         "exactly one of text and payload",
         id="both",
     ),
     pytest.param(b'{"user": "bad id!", "text": "bonjour"}', "user must be", id="invalid-user"),
     pytest.param(b'{"user": "short", "text": "bonjour"}', "user must be", id="short-user"),
     pytest.param(
-        json.dumps({"user": "demo-user-1", "text": "x" * 100_000}).encode(),
+        b'{"user": "twenty-one-characters", "text": "bonjour"}', "user must be", id="21-chars"
+    ),
+    pytest.param(
+        json.dumps({"user": "demo-user-1-abcdefghijkl", "text": "x" * 100_000}).encode(),
         "too large",
         id="100kB-text",
     ),
     pytest.param(
-        json.dumps({"user": "demo-user-1", "text": "x" * 3000}).encode(),
+        json.dumps({"user": "demo-user-1-abcdefghijkl", "text": "x" * 3000}).encode(),
         "too long",
         id="3000-chars",
     ),
-    pytest.param(b'{"user": "demo-user-1", "text": ', "not valid JSON", id="malformed-json"),
-    pytest.param(b"[1, 2]", "JSON object", id="not-an-object"),
-    pytest.param(b'{"user": "demo-user-1", "text": "   "}', "empty", id="blank-text"),
     pytest.param(
-        b'{"user": "demo-user-1", "text": "hi", "lang": "xx"}', "lang must", id="bad-lang"
+        b'{"user": "demo-user-1-abcdefghijkl", "text": ', "not valid JSON", id="malformed-json"
     ),
-    pytest.param(b'{"user": "demo-user-1", "text": 5}', "text must be a string", id="text-number"),
-    pytest.param(b'{"user": "demo-user-1", "text": "a", "admin": 1}', "unknown field", id="extra"),
+    pytest.param(b"[1, 2]", "JSON object", id="not-an-object"),
+    pytest.param(b'{"user": "demo-user-1-abcdefghijkl", "text": "   "}', "empty", id="blank-text"),
+    pytest.param(
+        b'{"user": "demo-user-1-abcdefghijkl", "text": "hi", "lang": "xx"}',
+        "lang must",
+        id="bad-lang",
+    ),
+    pytest.param(
+        b'{"user": "demo-user-1-abcdefghijkl", "text": 5}',
+        "text must be a string",
+        id="text-number",
+    ),
+    pytest.param(
+        b'{"user": "demo-user-1-abcdefghijkl", "text": "a", "admin": 1}',
+        "unknown field",
+        id="extra",
+    ),
 ]
 
 
@@ -135,7 +152,11 @@ async def test_bad_input_is_refused_with_a_reason_and_nothing_is_stored(
 @pytest.mark.rasa
 async def test_too_many_messages_from_one_person_get_429(client: httpx.AsyncClient) -> None:
     statuses = [
-        (await client.post(API, json={"user": "demo-user-4", "payload": "cmd:menu"})).status_code
+        (
+            await client.post(
+                API, json={"user": "demo-user-4-abcdefghijkl", "payload": "cmd:menu"}
+            )
+        ).status_code
         for _ in range(12)
     ]
     assert statuses[:10] == [200] * 10

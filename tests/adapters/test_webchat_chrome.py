@@ -76,3 +76,37 @@ def test_the_page_script_is_valid_javascript() -> None:
         [node, "--check", str(CHAT_JS)], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_page_draws_its_user_id_at_random_in_the_form_the_api_accepts() -> None:
+    """The id is the only key to a web chat conversation: 128 random bits or more."""
+    from adapters.webchat import USER_ID
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    source = CHAT_JS.read_text(encoding="utf-8")
+    parts = [
+        re.search(rf"^const {name} = .*$", source, re.MULTILINE)
+        for name in ("ID_ALPHABET", "USER_ID")
+    ]
+    function = re.search(r"^function newUserId\(\) \{\n.*?\n\}$", source, re.MULTILINE | re.DOTALL)
+    assert all(parts), "chat.js: ID_ALPHABET or USER_ID not found"
+    assert function, "chat.js: newUserId() not found"
+    assert "crypto.getRandomValues" in function[0]
+    script = "\n".join(
+        [
+            *(part[0] for part in parts if part),
+            function[0],
+            "const ids = Array.from({length: 200}, newUserId);",
+            "console.log(JSON.stringify({ids, page: ids.every((id) => USER_ID.test(id))}));",
+        ]
+    )
+    result = subprocess.run([node, "-e", script], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    drawn = json.loads(result.stdout)
+    assert drawn["page"], "the page accepts its own ids"
+    assert len(set(drawn["ids"])) == 200
+    for user in drawn["ids"]:
+        assert USER_ID.fullmatch(user), user
+        assert len(user) * 6 >= 128  # 64 symbols: 6 random bits each

@@ -27,8 +27,8 @@ class FrozenCalendar:
         self._real = real
         self.frozen: BookingCalendar | None = None
 
-    async def context(self, channel: str, contact_key: str, now: datetime) -> BookingCalendar:
-        fresh: BookingCalendar = await self._real.context(channel, contact_key, now)  # type: ignore[attr-defined]
+    async def load(self, channel: str, contact_key: str, now: datetime) -> BookingCalendar:
+        fresh: BookingCalendar = await self._real.load(channel, contact_key, now)  # type: ignore[attr-defined]
         if self.frozen is None:
             self.frozen = fresh
         return BookingCalendar(
@@ -73,16 +73,7 @@ async def test_the_one_who_loses_a_race_for_a_slot_is_offered_the_next_ones(
     clock = StepClock()
     first = builders.turn_handler(demo_db, ScriptedNlu(), clock)
     frozen = FrozenCalendar(builders.booking_store(demo_db, seed=1))
-    second = TurnHandler(
-        engine=builders.engine(),
-        catalog=builders.catalog(),
-        store=builders.store(demo_db),
-        nlu=ScriptedNlu(),
-        detector=builders.detector(),
-        clock=clock,
-        secret_key=builders.TEST_SECRET,
-        booking=frozen,
-    )
+    second = builders.turn_handler(demo_db, ScriptedNlu(), clock, calendar=frozen)
     await to_confirmation(second, "second-user")  # sees the slot free, and keeps seeing it so
     await to_confirmation(first, "first-user")
     won = await say(first, "first-user", "bk:y")

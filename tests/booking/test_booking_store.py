@@ -16,8 +16,8 @@ from adapters.db.demo import load_demo
 from adapters.db.models import Reminder
 from adapters.settings import PROJECT_DIR
 from bot.booking.calendar_file import appointment_ics
-from bot.booking.model import REFERENCE_ALPHABET, BookingRequest, SlotTaken
-from bot.booking.offer import BookingCalendar
+from bot.booking.model import REFERENCE_ALPHABET, BookingRequest
+from bot.booking.offer import BookingCalendar, SlotTaken
 from bot.booking.slots import Slot, free_slots
 from bot.engine.events import MsgCreated
 from bot.engine.inputs import LanguageSource

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from bot.booking.model import NeedsCalendar
+from adapters.composition import BOOKING_LINKS
+from bot.booking.offer import CALENDAR
+from bot.engine.context import NeedsContext
 from bot.engine.events import (
     ContactForgotten,
     Event,
@@ -17,12 +20,14 @@ from bot.engine.events import (
     StatusChanged,
 )
 from bot.engine.inputs import LanguageDecision, LanguageSource, MsgResume, NluResult
-from bot.engine.runner import MENU_ITEMS, Engine
+from bot.engine.runner import Engine
 from bot.engine.session import Session, SessionFormatError, SessionStatus
+from bot.features import build_engine
 from bot.flows.loader import load_flow
 from tests.support.builders import catalog, content, engine
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+MENU_ITEMS = ("prequalification", "schemes", "appointment", "events", "human", "language")
 FR = LanguageDecision("fr", LanguageSource.DETECTED)
 
 
@@ -156,8 +161,9 @@ def test_pending_features_are_announced_honestly_with_a_person_offered() -> None
 def test_an_appointment_asks_the_engine_host_for_the_calendar_first() -> None:
     """The engine reads no database: it asks for the calendar, and the turn is run again."""
     bot = engine()
-    with pytest.raises(NeedsCalendar):
+    with pytest.raises(NeedsContext) as asked:
         run(bot, bot.new_session(FR), resume(payload="menu:appointment"))
+    assert asked.value.name == CALENDAR.name
 
 
 def test_unknown_command_is_answered_kindly() -> None:
@@ -180,11 +186,8 @@ def test_a_flow_that_never_waits_is_stopped_with_a_kind_message(tmp_path: Path) 
         "  - {id: a, say: greeting, next: b}\n  - {id: b, say: greeting, next: a}\n",
         encoding="utf-8",
     )
-    bot = Engine(
-        catalog(),
-        {"prequalification": load_flow(looping)},
-        retention_days=180,
-        schemes=content().schemes,
+    bot = build_engine(
+        replace(content(), flows={"prequalification": load_flow(looping)}), 180, BOOKING_LINKS
     )
     session, events = run(bot, bot.new_session(FR), resume(payload="menu:prequalification"))
     assert texts(events) == [

@@ -7,6 +7,7 @@ from functools import cache
 
 from sqlalchemy import Engine
 
+from adapters.composition import BOOKING_LINKS
 from adapters.crypto import AddressCipher
 from adapters.db.booking_store import SqlBookingStore
 from adapters.db.conversation_store import SqlConversationStore
@@ -15,12 +16,15 @@ from adapters.db.demo import load_demo
 from adapters.settings import PROJECT_DIR
 from adapters.whatsapp_window import Template, load_templates, reminder_languages
 from bot.booking.model import REFERENCE_ALPHABET, REFERENCE_LENGTH
+from bot.booking.offer import CALENDAR
+from bot.content import Content, load_content
 from bot.conversation import TurnHandler
 from bot.engine.actions import DEFAULT_VALIDATORS
-from bot.engine.runner import ACTION_NAMES
+from bot.engine.registry import FeatureFactory
 from bot.engine.runner import Engine as ConversationEngine
-from bot.flows.content import Content, load_content
+from bot.features import build_engine
 from bot.i18n.catalog import Catalog
+from bot.ports import ContextProvider, Sender
 from bot.understanding.language import LanguageDetector
 from tests.support.stubs import ScriptedNlu, StepClock
 
@@ -60,9 +64,7 @@ def store(db: Engine) -> SqlConversationStore:
 
 @cache
 def content() -> Content:
-    return load_content(
-        CONTENT_DIR, NLU_DIR, actions=ACTION_NAMES, validators=DEFAULT_VALIDATORS.keys()
-    )
+    return load_content(CONTENT_DIR, NLU_DIR, validators=DEFAULT_VALIDATORS.keys())
 
 
 def catalog() -> Catalog:
@@ -74,22 +76,28 @@ def detector() -> LanguageDetector:
     return LanguageDetector.from_examples(NLU_DIR, catalog().languages)
 
 
-def engine() -> ConversationEngine:
-    return ConversationEngine(
-        catalog(), content().flows, retention_days=180, schemes=content().schemes
-    )
+def engine(*extra: FeatureFactory) -> ConversationEngine:
+    """The production engine: every standard feature (and ``extra`` test features)."""
+    return build_engine(content(), 180, BOOKING_LINKS, *extra)
 
 
 def turn_handler(
-    db: Engine, nlu: ScriptedNlu | None = None, clock: StepClock | None = None
+    db: Engine,
+    nlu: ScriptedNlu | None = None,
+    clock: StepClock | None = None,
+    *,
+    calendar: ContextProvider | None = None,
+    bot: ConversationEngine | None = None,
+    senders: dict[str, Sender] | None = None,
 ) -> TurnHandler:
     return TurnHandler(
-        engine=engine(),
+        engine=bot or engine(),
         catalog=catalog(),
         store=store(db),
         nlu=nlu or ScriptedNlu(),
         detector=detector(),
         clock=clock or StepClock(),
         secret_key=TEST_SECRET,
-        booking=booking_store(db),
+        contexts={CALENDAR.name: calendar or booking_store(db)},
+        senders=senders,
     )

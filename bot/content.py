@@ -25,11 +25,14 @@ def load_content(
     content_dir: Path,
     nlu_dir: Path,
     *,
-    actions: Collection[str],
     validators: Collection[str],
+    actions: Collection[str] | None = None,
     default_language: str = "fr",
 ) -> Content:
-    """Load and cross-check everything; raises CatalogError or FlowError listing each problem."""
+    """Load and cross-check everything; raises CatalogError or FlowError listing each problem.
+
+    The flow actions are checked here when given, else when the engine is built
+    (``bot.features.build_engine``), against those the features registered."""
     catalog = load_catalog(content_dir, default_language)
     flows = load_flows(content_dir)
     problems = flow_problems(

@@ -1,0 +1,1 @@
+"""Handoff: a person on the staff side takes over the conversation, and gives it back."""

@@ -1,0 +1,1 @@
+"""Info week: the events people can sign up for (arrives with its own issue)."""

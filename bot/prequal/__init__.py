@@ -1,0 +1,1 @@
+"""The anonymous pre-qualification: the questions of flows/prequalification.yml."""
