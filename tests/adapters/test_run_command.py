@@ -42,7 +42,7 @@ def _wait_healthy(base: str, process: subprocess.Popen[bytes]) -> None:
     while time.monotonic() < deadline:
         assert process.poll() is None, "passerelle run exited during start-up"
         try:
-            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
@@ -93,8 +93,10 @@ def test_run_serves_the_chat_restarts_a_crashed_rasa_and_stops_it_on_sigterm(
 ) -> None:
     process, base = running_bot
     health = _first_answer(f"{base}/healthz", process)
-    assert health.status_code == 503, "not healthy before Rasa has loaded its model"
+    assert health.status_code == 200, "alive at once: buttons work before Rasa is ready"
     assert health.json() == {"database": "ok", "nlu": "starting"}
+    ready = _first_answer(f"{base}/readyz", process)
+    assert ready.status_code == 503, "not ready before Rasa has loaded its model"
     _wait_healthy(base, process)
     assert (tmp_path / "var" / "dev-secrets.env").is_file()
 

@@ -165,8 +165,9 @@ async def test_too_many_messages_from_one_person_get_429(client: httpx.AsyncClie
 
 @pytest.mark.rasa
 async def test_health_reports_database_and_nlu(client: httpx.AsyncClient) -> None:
-    response = await client.get("/healthz")
-    assert (response.status_code, response.json()) == (200, {"database": "ok", "nlu": "ok"})
+    for path in ("/healthz", "/readyz"):
+        response = await client.get(path)
+        assert (response.status_code, response.json()) == (200, {"database": "ok", "nlu": "ok"})
 
 
 @pytest.mark.rasa
