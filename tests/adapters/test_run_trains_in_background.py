@@ -69,6 +69,8 @@ def bot_without_model(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes],
         PASSERELLE_NLU_DIR=str(tmp_path / "nlu"),
         PASSERELLE_MODELS_DIR=str(tmp_path / "models"),
         PASSERELLE_MODEL_CACHE="",
+        # Rasa's own cache of trained components would skip the epochs of a known config.
+        RASA_MAX_CACHE_SIZE="0",
     )
     log = (tmp_path / "run.log").open("wb")
     process = subprocess.Popen(
@@ -130,11 +132,6 @@ def test_the_bot_answers_while_its_first_model_trains_then_understands_typing(
     assert "I am still learning to read typed messages" in typed[0]["text"]
     assert " min" in typed[0]["text"]
 
-    seen_epochs = _poll(
-        f"{base}/healthz", process, lambda r: r.json().get("training", {}).get("epochs", 0) > 0
-    )
-    assert seen_epochs.json()["training"]["epochs"] == 30
-
     ready = _poll(f"{base}/readyz", process, lambda r: r.status_code == 200)
     assert ready.json() == {"database": "ok", "nlu": "ok"}
     assert time.monotonic() - started < LIMIT_SECONDS
@@ -146,6 +143,7 @@ def test_the_bot_answers_while_its_first_model_trains_then_understands_typing(
     assert "cannot read typed messages" not in answer[0]["text"]
     log = (tmp_path / "run.log").read_text()
     assert f"NLU model {model.name} loaded into the running Rasa server" in log
-    assert "training: epoch" in log
+    # Progress from Rasa's own epoch lines, a line per tenth (the last one is 30/30).
+    assert "training: epoch 30/30" in log
     [rasa_starts] = [log.count("Rasa server starting on")]
     assert rasa_starts == 1, "the model is loaded without restarting Rasa"
