@@ -38,6 +38,7 @@ from adapters.metrics import Metrics
 from adapters.rasa import RasaNlu
 from adapters.rasa_process import RasaServer, RasaSetupError, model_path
 from adapters.settings import ConfigurationError, Settings
+from adapters.staff.routes import staff_routes
 from adapters.telegram import TelegramChannel
 from adapters.telegram_format import CHANNEL as TELEGRAM
 from adapters.whatsapp import WhatsAppChannel, WhatsAppSender
@@ -217,6 +218,7 @@ def create_app(settings: Settings) -> Starlette:
             *(telegram.routes() if telegram else []),
             *(whatsapp[0].routes() if whatsapp else []),
             *feed.routes(),
+            *staff_routes(settings, runtime.db),
         ],
         lifespan=lifespan,
     )
