@@ -56,8 +56,9 @@ class SqlStaffBookings:
             )
             if booking is None or booking.status != "booked" or booking.starts_at > now:
                 return False
-            booking.no_show_at = booking.no_show_at or now
-            audit(db, actor, "no_show", now, subject=booking.reference)
+            if booking.no_show_at is None:  # marking twice changes nothing
+                booking.no_show_at = now
+                audit(db, actor, "no_show", now, subject=booking.reference)
             return True
 
     def record_export(self, actor: Actor, day: str, now: datetime) -> None:
