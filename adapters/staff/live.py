@@ -6,7 +6,8 @@ organisation's handoffs changed.
   process or code path wrote it. Each open console page holds one listening connection.
 - SQLite (one process): polling a cheap fingerprint of the organisation's handoffs.
 
-The browser is told only "changed" and fetches the fragment again through the usual,
+A feed says READY once it listens (nothing written after that is missed), then CHANGED each
+time. The browser is told only that and fetches its fragment again through the usual,
 organisation-scoped pages; no data travels on the event stream.
 """
 
@@ -24,11 +25,13 @@ from adapters.db.models import Handoff, HandoffMessage
 
 CHANNEL = "passerelle_staff"
 POLL_SECONDS = 1.0
+READY, CHANGED = "ready", "changed"
 
 
 class ChangeFeed(Protocol):
-    def changes(self, organisation_id: int) -> AsyncIterator[None]:
-        """Yields each time this organisation's handoffs or their messages may have changed."""
+    def changes(self, organisation_id: int) -> AsyncIterator[str]:
+        """READY once listening, then CHANGED each time this organisation's handoffs or their
+        messages may have changed."""
         ...
 
 
@@ -51,27 +54,29 @@ class PollingChangeFeed:
             )
         return (*handoffs, last_message)
 
-    async def changes(self, organisation_id: int) -> AsyncIterator[None]:
+    async def changes(self, organisation_id: int) -> AsyncIterator[str]:
         last = await anyio.to_thread.run_sync(self._fingerprint, organisation_id)
+        yield READY
         while True:
             await anyio.sleep(self._every)
             current = await anyio.to_thread.run_sync(self._fingerprint, organisation_id)
             if current != last:
                 last = current
-                yield
+                yield CHANGED
 
 
 class PostgresChangeFeed:
     def __init__(self, conninfo: str) -> None:
         self._conninfo = conninfo
 
-    async def changes(self, organisation_id: int) -> AsyncIterator[None]:
+    async def changes(self, organisation_id: int) -> AsyncIterator[str]:
         wanted = str(organisation_id)
         async with await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True) as db:
             await db.execute(f"LISTEN {CHANNEL}")
+            yield READY
             async for notice in db.notifies():
                 if notice.payload == wanted:
-                    yield
+                    yield CHANGED
 
 
 def change_feed(engine: Engine) -> ChangeFeed:

@@ -48,9 +48,8 @@ def console_routes(console: Console, feed: ChangeFeed) -> list[ConsoleRoute]:
 
     async def events(_request: Request, who: Staff) -> Response:
         async def stream() -> AsyncIterator[dict[str, str]]:
-            yield {"event": "ready", "data": ""}
-            async for _ in feed.changes(who.actor.organisation_id):
-                yield {"event": "changed", "data": ""}
+            async for event in feed.changes(who.actor.organisation_id):
+                yield {"event": event, "data": ""}
 
         return EventSourceResponse(stream(), ping=PING_SECONDS)
 

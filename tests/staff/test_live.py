@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from adapters.db.database import make_sessions
 from adapters.db.handoff_store import Actor, SqlHandoffStore
-from adapters.staff.live import ChangeFeed, PollingChangeFeed, change_feed
+from adapters.staff.live import CHANGED, READY, ChangeFeed, PollingChangeFeed, change_feed
 from tests.conftest import DATABASES
 from tests.staff.world import NOW, Side, add_handoff
 
@@ -28,22 +28,16 @@ def fast_feed(db: Engine) -> ChangeFeed:
 
 
 async def moved_after(db: Engine, organisation_id: int, write: Callable[[], object]) -> bool:
-    """Whether the organisation's feed yields within PATIENCE seconds after ``write``."""
-    feed = fast_feed(db)
-    changes = feed.changes(organisation_id)
-    result: list[bool] = []
-
-    async def listen() -> None:
-        await anext(changes)
-        result.append(True)
-
+    """Whether the organisation's feed says CHANGED within PATIENCE seconds after ``write``,
+    written once the feed said READY."""
+    changes = fast_feed(db).changes(organisation_id)
+    moved = False
     with anyio.move_on_after(PATIENCE):
-        async with anyio.create_task_group() as group:
-            group.start_soon(listen)
-            await anyio.sleep(0.3)  # the listener is connected (LISTEN) or has its fingerprint
-            await anyio.to_thread.run_sync(write)
+        assert await anext(changes) == READY
+        await anyio.to_thread.run_sync(write)
+        moved = await anext(changes) == CHANGED
     await changes.aclose()  # type: ignore[attr-defined]
-    return bool(result)
+    return moved
 
 
 async def test_a_new_handoff_moves_its_organisations_feed(
