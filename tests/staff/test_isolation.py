@@ -9,17 +9,20 @@ nothing of it.
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, create_engine, select
+from starlette.applications import Starlette
 from starlette.routing import Route
 
 from adapters.db.database import make_sessions
 from adapters.db.handoff_store import Actor, SqlHandoffStore
 from adapters.db.models import Base
+from adapters.settings import PROJECT_DIR
 from adapters.staff.console import Console
-from adapters.staff.live import PollingChangeFeed
+from adapters.staff.live import READY, PollingChangeFeed
 from adapters.staff.routes import ConsoleRoute, console_routes, staff_routes
 from tests.conftest import DATABASES
 from tests.staff.world import NOW, MovableClock, Side, client, csrf_of, login, settings
@@ -32,10 +35,6 @@ OWN_BOOKKEEPING = {"staff_session", "login_attempt"}
 
 def route_table() -> list[ConsoleRoute]:
     # The table only; no database is touched to build it.
-    from sqlalchemy import create_engine
-
-    from adapters.settings import PROJECT_DIR
-
     console = Console.build(
         create_engine("sqlite://"),
         MovableClock(),
@@ -47,7 +46,8 @@ def route_table() -> list[ConsoleRoute]:
 
 
 ROUTES = route_table()
-IDS = [f"{route.method} {route.path}" for route in ROUTES]
+# The endless event stream is read through a feed that ends (below).
+ANSWERING = [route for route in ROUTES if route.target != "stream"]
 BY_ID = [route for route in ROUTES if route.target in ("handoff", "booking", "canned")]
 
 
@@ -76,7 +76,7 @@ def secrets_of(side: Side) -> list[str]:
 
 
 @ON_BOTH_DATABASES
-@pytest.mark.parametrize("route", ROUTES, ids=IDS)
+@pytest.mark.parametrize("route", ANSWERING, ids=[f"{r.method} {r.path}" for r in ANSWERING])
 async def test_another_organisations_account_finds_nothing_and_changes_nothing(
     route: ConsoleRoute, app: Any, db: Engine, world: tuple[Side, Side]
 ) -> None:
@@ -85,8 +85,6 @@ async def test_another_organisations_account_finds_nothing_and_changes_nothing(
     SqlHandoffStore(make_sessions(db)).page(
         Actor(1, first.organisation_id), first.handoff_id, NOW, audited=True
     )
-    if route.target == "stream":
-        pytest.skip("the event stream is endless; its isolation is tested in test_live.py")
     async with client(app) as browser:
         await login(browser, second.coordinator)
         token = await csrf_of(browser)
@@ -123,6 +121,43 @@ async def test_the_owning_organisation_reaches_the_same_routes(
             data={"csrf_token": token, "text": "ok"} if route.method == "POST" else None,
         )
     assert answer.status_code in (200, 303)
+
+
+class OneEventFeed:
+    """A feed that says READY and ends, so the endless stream can be read to its end; it
+    records which organisation the console subscribed to."""
+
+    def __init__(self) -> None:
+        self.subscribed: list[int] = []
+
+    async def changes(self, organisation_id: int) -> AsyncIterator[str]:
+        self.subscribed.append(organisation_id)
+        yield READY
+
+
+@ON_BOTH_DATABASES
+async def test_the_event_stream_follows_the_askers_organisation_only(
+    db: Engine, world: tuple[Side, Side]
+) -> None:
+    """The stream carries no data (the fragments are fetched through the scoped routes); what
+    it must get right is whose changes it listens to. The feeds themselves: test_live.py."""
+    _, second = world
+    feed = OneEventFeed()
+    console = Console.build(
+        db,
+        MovableClock(),
+        settings().required_secret_key,
+        "http://testserver",
+        PROJECT_DIR / "flows" / "languages.yml",
+    )
+    table = console_routes(console, feed)
+    app = Starlette(routes=[Route(r.path, r.endpoint, methods=[r.method]) for r in table])
+    async with client(app) as browser:
+        await login(browser, second.coordinator)
+        answer = await browser.get("/staff/events")
+    assert answer.status_code == 200
+    assert "event: ready" in answer.text
+    assert feed.subscribed == [second.organisation_id]
 
 
 @ON_BOTH_DATABASES
