@@ -47,6 +47,7 @@ check: $(APP_STAMP)
 	@scripts/timed "static checks (ruff, mypy, import-linter)" scripts/check
 
 test: setup check
+	@scripts/timed "Chromium for the browser tests" scripts/ensure-chromium
 	@scripts/timed "pytest" scripts/test
 
 lock: $(APP_STAMP)

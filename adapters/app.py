@@ -36,6 +36,7 @@ from adapters.local_nlu import LocalNlu, RemoteNlu, build_nlu
 from adapters.metrics import Metrics
 from adapters.nlu_runtime import health_endpoints
 from adapters.settings import Settings
+from adapters.staff.routes import staff_routes
 from adapters.telegram import TelegramChannel
 from adapters.whatsapp import WhatsAppChannel
 
@@ -106,6 +107,7 @@ def _routes(
         *(channels.telegram.routes() if channels.telegram else []),
         *(channels.whatsapp.routes() if channels.whatsapp else []),
         *feed.routes(),
+        *staff_routes(parts.settings, runtime.db),
     ]
 
 

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -180,9 +181,12 @@ def schemes_check(max_age_days: int = 183) -> None:
 
 @app.command()
 def demo() -> None:
-    """Load demo organisations, places, staff and opening hours (idempotent)."""
+    """Load demo organisations, places, staff, opening hours and one console account per
+    organisation (idempotent; new accounts' passwords are printed once)."""
     from adapters.db.database import make_engine, make_sessions, migrate
-    from adapters.db.demo import load_demo
+    from adapters.db.demo import load_demo, organisation_codes
+    from adapters.db.staff_accounts import SqlStaffAccounts
+    from adapters.staff.accounts_cli import demo_accounts
 
     settings = _settings()
     migrate(settings.effective_database_url)
@@ -191,9 +195,52 @@ def demo() -> None:
         counts = load_demo(
             make_sessions(engine), settings.content_dir / "demo" / "appointments.yml"
         )
+        accounts = demo_accounts(
+            SqlStaffAccounts(make_sessions(engine)), organisation_codes(engine)
+        )
     finally:
         engine.dispose()
     _say("demo data loaded: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+    for email, password in accounts:
+        _say(f"staff console account {email}  password: {password}  (shown once)")
+    if accounts:
+        _say(f"log in on {settings.public_base_url}/staff/login")
+
+
+staff_app = typer.Typer(no_args_is_help=True, help="Accounts of the staff console (/staff).")
+app.add_typer(staff_app, name="staff")
+
+
+@staff_app.command("add")
+def staff_add(
+    email: Annotated[str, typer.Option(help="the login, e.g. amina@microstart.be")],
+    org: Annotated[str, typer.Option(help="organisation code, e.g. microstart")],
+    role: Annotated[str, typer.Option(help="coordinator or adviser")],
+    language: Annotated[str, typer.Option(help="the console's language: fr, nl or en")] = "fr",
+) -> None:
+    """Add a staff account; the password is read from stdin (one line, 12 characters or more)."""
+    from adapters.staff.accounts_cli import add_account
+
+    _run_staff(lambda settings: add_account(settings, email, org, role, language, sys.stdin))
+
+
+@staff_app.command("disable")
+def staff_disable(email: Annotated[str, typer.Option(help="the account's e-mail")]) -> None:
+    """Disable an account: it can no longer log in and its open sessions end now."""
+    from adapters.staff.accounts_cli import disable_account
+
+    _run_staff(lambda settings: disable_account(settings, email))
+
+
+def _run_staff(command: Callable[[Settings], str]) -> None:
+    from adapters.db.staff_accounts import AccountError
+    from adapters.staff.passwords import WeakPassword
+
+    try:
+        _say(command(_settings()))
+    except (AccountError, WeakPassword) as problem:
+        print(f"passerelle: {problem}", file=sys.stderr)
+        raise typer.Exit(1) from problem
 
 
 bookings_app = typer.Typer(no_args_is_help=True, help="Appointments booked by people.")

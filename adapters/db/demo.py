@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import delete, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.db.models import (
@@ -39,6 +39,11 @@ def load_demo(sessions: sessionmaker[Session], path: Path) -> dict[str, int]:
         "places": len(places),
         "staff": len(data["staff"]),
     }
+
+
+def organisation_codes(engine: Engine) -> list[str]:
+    with engine.connect() as connection:
+        return list(connection.scalars(select(Organisation.code).order_by(Organisation.id)))
 
 
 def _organisation(db: Session, raw: dict[str, Any]) -> Organisation:

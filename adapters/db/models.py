@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    CheckConstraint,
     DateTime,
     ForeignKey,
     Index,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     Time,
     TypeDecorator,
     UniqueConstraint,
+    false,
     true,
 )
 from sqlalchemy.engine import Dialect
@@ -136,9 +138,21 @@ class OutboxMessage(Base):
 
 
 class Handoff(Base):
-    """A session handed over to staff: who leads is a person, the bot relays."""
+    """A session handed over to staff: who leads is a person, the bot relays.
+
+    Staff see it only once it belongs to an organisation (``organisation_id``), and then only
+    through the short ``contact_code``, the language and the channel kind, never the contact's
+    address. States: open (nobody took it), claimed, waiting (for the person), closed.
+    """
 
     __tablename__ = "handoff"
+    __table_args__ = (
+        Index("ix_handoff_organisation_state", "organisation_id", "state"),
+        UniqueConstraint("contact_code", name="uq_handoff_contact_code"),
+        CheckConstraint(
+            "organisation_id IS NULL OR contact_code IS NOT NULL", name="code_when_routed"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contact_id: Mapped[int] = mapped_column(
@@ -147,9 +161,29 @@ class Handoff(Base):
     reason: Mapped[str] = mapped_column(String(32))
     opened_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE")
+    )
+    contact_code: Mapped[str | None] = mapped_column(String(12))
+    urgent: Mapped[bool] = mapped_column(server_default=false())
+    language: Mapped[str | None] = mapped_column(String(8))
+    channel: Mapped[str | None] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16), server_default="open")
+    assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_account.id", ondelete="SET NULL")
+    )
+    # The pre-qualification answers, only when the person agreed to share them.
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Since when the person waits for a staff answer; None while staff spoke last.
+    waiting_since: Mapped[datetime | None]
+    updated_at: Mapped[datetime | None]
 
 
 class HandoffMessage(Base):
+    """One line of a handoff: ``in`` from the person, ``out`` a staff reply, ``note`` an
+    internal note the person never sees, ``closed`` staff closed it. ``out`` and ``closed``
+    rows are relayed to the person's conversation after commit (``relayed_at``)."""
+
     __tablename__ = "handoff_message"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -159,6 +193,10 @@ class HandoffMessage(Base):
     direction: Mapped[str] = mapped_column(String(8))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
+    staff_account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_account.id", ondelete="SET NULL")
+    )
+    relayed_at: Mapped[datetime | None]
 
 
 # Appointments ---------------------------------------------------------------------------------
@@ -267,6 +305,8 @@ class Booking(Base):
     shared_answers: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime]
     cancelled_at: Mapped[datetime | None]
+    # Marked by staff in the console when the person did not come.
+    no_show_at: Mapped[datetime | None]
 
 
 class Reminder(Base):
