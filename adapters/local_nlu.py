@@ -124,7 +124,7 @@ class LocalNlu:
         assert self.progress is not None
         settings = self._settings
         command = training_command_for(settings.rasa_venv, settings.nlu_dir, self._wanted)
-        say = progress_printer(lambda line: log.info("%s", line), interactive=False)
+        say = progress_printer(_log_line, interactive=False)
         serving = self.server.model.name if self.server.model else "none: buttons only"
         log.info("training the NLU model %s (serving meanwhile: %s)", self._wanted.name, serving)
         try:
