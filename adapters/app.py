@@ -31,7 +31,8 @@ from adapters.composition import (
     build_turn_handler,
     load_settings_content,
 )
-from adapters.db.database import make_engine, migrate
+from adapters.db.database import make_engine, make_sessions, migrate
+from adapters.db.webchat_pull import SqlWebchatPull
 from adapters.local_nlu import LocalNlu, RemoteNlu, build_nlu
 from adapters.metrics import Metrics
 from adapters.nlu_runtime import health_endpoints
@@ -86,6 +87,12 @@ def _routes(
     endpoint = webchat.WebchatEndpoint(
         parts.handler, catalog.codes, parts.settings.webchat_rate_per_minute, runtime.metrics
     )
+    pull = webchat.WebchatPullEndpoint(
+        parts.handler,
+        SqlWebchatPull(make_sessions(runtime.db)),
+        parts.clock,
+        parts.settings.webchat_rate_per_minute,
+    )
     feed = StaffCalendarFeed(
         parts.booking_store,
         parts.clock,
@@ -103,7 +110,7 @@ def _routes(
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", runtime.metrics.endpoint),
-        *webchat.routes(endpoint),
+        *webchat.routes(endpoint, pull),
         *(channels.telegram.routes() if channels.telegram else []),
         *(channels.whatsapp.routes() if channels.whatsapp else []),
         *feed.routes(),

@@ -1,5 +1,6 @@
 """The app's periodic work, started by its lifespan: erasing after retention, retrying what
-each channel could not take, draining the WhatsApp inbox, sending due reminders."""
+each channel could not take, draining the WhatsApp inbox, relaying staff actions to the
+conversations, sending due reminders."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from collections.abc import Awaitable, Callable
 
 from adapters.channels import Channels
 from adapters.composition import Components
+from adapters.db.database import make_sessions
+from adapters.db.relay_store import SqlRelayStore
+from adapters.handoff_relay import RELAY_EVERY_SECONDS, relay_job
 from adapters.maintenance import (
     REMINDERS_EVERY_SECONDS,
     RETENTION_EVERY_SECONDS,
@@ -35,6 +39,8 @@ def periodic_jobs(parts: Components, channels: Channels) -> list[Job]:
     for channel, sender in parts.senders.items():
         retry = retry_job(parts.store, clock, channel, sender)
         jobs.append((RETRY_EVERY_SECONDS, retry, f"{channel} retry"))
+    relay = relay_job(SqlRelayStore(make_sessions(parts.db)), parts.handler, clock)
+    jobs.append((RELAY_EVERY_SECONDS, relay, "staff relay"))
     reminders = ReminderSweeper(parts.booking_store, parts.senders, parts.content.catalog, clock)
     jobs.append((REMINDERS_EVERY_SECONDS, reminders.run_once, "reminders"))
     return jobs

@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
@@ -41,8 +42,33 @@ PAGE_HEADERS = {
 }
 
 
+# The cursor of the pull endpoint: the id of the last message the page received.
+CURSOR = re.compile(r"[0-9]{1,18}")
+# The page sends its id in this header rather than in the URL, so that no proxy or access log
+# writes it down; ``?user=`` is accepted too (design.md §3).
+USER_HEADER = "x-passerelle-user"
+
+
 class BadWebchatRequest(ValueError):
     """The request is not a valid web chat message; the text says why."""
+
+
+class PulledMessages(Protocol):
+    @property
+    def messages(self) -> tuple[Outbound, ...]: ...
+
+    @property
+    def cursor(self) -> int: ...
+
+
+class WebchatPull(Protocol):
+    async def pull(self, contact_key: str, after: int, now: datetime) -> PulledMessages:
+        """Messages not delivered yet after ``after``; raises StorageUnavailable."""
+        ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
 
 
 def parse(body: bytes, supported_languages: Sequence[str]) -> Inbound:
@@ -150,13 +176,52 @@ class WebchatEndpoint:
         return JSONResponse(render(sender.messages))
 
 
+class WebchatPullEndpoint:
+    """``GET /webchat/api/messages?after=<cursor>``: what reached this conversation since the
+    page last asked (staff replies), ``{"messages": [...], "cursor": "..."}``."""
+
+    def __init__(
+        self,
+        handler: TurnHandler,
+        pull: WebchatPull,
+        clock: Clock,
+        rate_per_minute: int,
+    ) -> None:
+        self._handler = handler
+        self._pull = pull
+        self._clock = clock
+        # The page asks every few seconds: allow that, and bursts after a reconnection.
+        self._per_user = RateLimiter(rate_per_minute * 4, 60.0)
+
+    async def get(self, request: Request) -> Response:
+        user = request.headers.get(USER_HEADER) or request.query_params.get("user") or ""
+        if not USER_ID.fullmatch(user):
+            return _error("user must be 22-64 characters of A-Z, a-z, 0-9, _ and -")
+        after = request.query_params.get("after") or "0"
+        if not CURSOR.fullmatch(after):
+            return _error("after must be a cursor this endpoint returned")
+        if not self._per_user.allow(user):
+            return _error("too many requests, please wait a moment", 429)
+        key = self._handler.contact_key(CHANNEL, user)
+        try:
+            pulled = await self._pull.pull(key, int(after), self._clock.now())
+        except StorageUnavailable:
+            return _error("the service is busy, please try again in a moment", 503)
+        body = render(pulled.messages)
+        body["cursor"] = str(pulled.cursor)
+        return JSONResponse(body, headers={"Cache-Control": "no-store"})
+
+
 async def chat_page(_request: Request) -> Response:
     return FileResponse(STATIC_DIR / "chat.html", headers=PAGE_HEADERS)
 
 
-def routes(endpoint: WebchatEndpoint) -> list[BaseRoute]:
+def routes(endpoint: WebchatEndpoint, pull: WebchatPullEndpoint | None = None) -> list[BaseRoute]:
+    api = [Route("/webchat/api/messages", endpoint.post, methods=["POST"])]
+    if pull is not None:
+        api.append(Route("/webchat/api/messages", pull.get, methods=["GET"]))
     return [
         Route("/chat", chat_page, methods=["GET"]),
         Mount("/chat/static", StaticFiles(directory=STATIC_DIR), name="chat-static"),
-        Route("/webchat/api/messages", endpoint.post, methods=["POST"]),
+        *api,
     ]

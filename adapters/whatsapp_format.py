@@ -254,7 +254,10 @@ def template_message(
 ) -> dict[str, Any]:
     component = {
         "type": "body",
-        "parameters": [{"type": "text", "text": shorten(p, 1024)} for p in parameters],
+        # Meta refuses template values with a line break, a tab or 5 spaces in a row.
+        "parameters": [
+            {"type": "text", "text": shorten(" ".join(p.split()), 1024)} for p in parameters
+        ],
     }
     return {
         **_base(to),

@@ -9,6 +9,9 @@ from pathlib import Path
 from bot.flows.loader import FlowError, load_flows
 from bot.flows.spec import Flow
 from bot.flows.validate import flow_problems
+from bot.handoff.desks import load_desks
+from bot.handoff.feature import HandoffContent
+from bot.handoff.urgent import load_urgent_words
 from bot.i18n.catalog import Catalog, load_catalog
 from bot.schemes.catalogue import SchemeCatalogue, load_schemes
 from bot.understanding.lexicon import intents_in
@@ -19,6 +22,7 @@ class Content:
     catalog: Catalog
     flows: dict[str, Flow]
     schemes: SchemeCatalogue
+    handoff: HandoffContent
 
 
 def load_content(
@@ -45,4 +49,16 @@ def load_content(
     if problems:
         raise FlowError("\n".join(problems))
     schemes = load_schemes(content_dir / "schemes", catalog.codes)
-    return Content(catalog=catalog, flows=flows, schemes=schemes)
+    handoff = HandoffContent(
+        desks=load_desks(content_dir / "handoff.yml"),
+        urgent=load_urgent_words(content_dir / "urgent.yml", catalog.codes),
+    )
+    missing = [
+        f"{lang}: handoff.desks.{code}"
+        for code in handoff.desks.desks
+        for lang in catalog.codes
+        if not catalog.has(f"handoff.desks.{code}")
+    ]
+    if missing:
+        raise FlowError("texts missing for the handoff desks: " + ", ".join(missing))
+    return Content(catalog=catalog, flows=flows, schemes=schemes, handoff=handoff)

@@ -25,7 +25,7 @@ def standard_features(content: Content, links: BookingLinks) -> tuple[FeatureFac
         schemes(content.schemes, questions_flow=PREQUALIFICATION),
         booking(links),
         infoweek,
-        handoff,
+        handoff(content.handoff),
         privacy,
     )
 

@@ -43,6 +43,14 @@ def said(text: str) -> Inbound:
     return Inbound(CHANNEL, USER, text=text, reply_address=USER)
 
 
+async def hand_over(handler: TurnHandler, phone: Phone) -> None:
+    """``/human``, then microStart as the organisation that answers."""
+    await handler.handle(said("/human"), phone)
+    await handler.handle(
+        Inbound(CHANNEL, USER, payload="ho:d:microstart", reply_address=USER), phone
+    )
+
+
 def setup(db: Engine, *extra: FeatureFactory) -> tuple[TurnHandler, Phone, StepClock]:
     phone, clock = Phone(), StepClock()
     handler = builders.turn_handler(
@@ -62,7 +70,7 @@ def version(db: Engine) -> int:
 
 async def test_a_staff_reply_reaches_the_person_through_their_channel(db: Engine) -> None:
     handler, phone, _ = setup(db)
-    await handler.handle(said("/human"), phone)
+    await hand_over(handler, phone)
     await handler.handle(said("j'ai une question sur le CPAS"), phone)
     key = handler.contact_key(CHANNEL, USER)
     before = version(db)
@@ -71,8 +79,9 @@ async def test_a_staff_reply_reaches_the_person_through_their_channel(db: Engine
         CHANNEL, key, lambda now: StaffResume(now, "reply", staff_id=1, text="Bonjour, ici Amina")
     )
 
-    assert [m.text for m in outcome.messages] == ["Bonjour, ici Amina"]
-    assert phone.received[-1] == (USER, "Bonjour, ici Amina")
+    signed = "microStart :\nBonjour, ici Amina"
+    assert [m.text for m in outcome.messages] == [signed]
+    assert phone.received[-1] == (USER, signed)
     assert version(db) == before + 1, "the same version check as a message"
     with db.connect() as connection:
         log = connection.execute(
@@ -81,23 +90,21 @@ async def test_a_staff_reply_reaches_the_person_through_their_channel(db: Engine
         unsent = connection.execute(
             select(OutboxMessage.id).where(OutboxMessage.sent_at.is_(None))
         ).all()
-    assert [tuple(row) for row in log] == [
-        ("in", "j'ai une question sur le CPAS"),
-        ("out", "Bonjour, ici Amina"),
-    ]
+    # The console stored the reply itself; the turn only delivers it.
+    assert [tuple(row) for row in log] == [("in", "j'ai une question sur le CPAS")]
     assert unsent == [], "written to the outbox in the turn, marked sent after delivery"
 
 
 async def test_staff_closing_gives_the_conversation_back_to_the_bot(db: Engine) -> None:
     handler, phone, _ = setup(db)
-    await handler.handle(said("/human"), phone)
+    await hand_over(handler, phone)
     key = handler.contact_key(CHANNEL, USER)
 
     outcome = await handler.resume_contact(CHANNEL, key, lambda now: StaffResume(now, "close"))
 
     catalog = builders.catalog()
     assert [m.text for m in outcome.messages] == [
-        catalog.text("fr", "handoff.ended"),
+        catalog.text("fr", "handoff.closed_by_staff", organisation="microStart"),
         catalog.text("fr", "menu.prompt"),
     ]
     with db.connect() as connection:
@@ -111,7 +118,7 @@ async def test_a_reply_after_the_person_took_the_conversation_back_says_nothing(
     db: Engine,
 ) -> None:
     handler, phone, _ = setup(db)
-    await handler.handle(said("/human"), phone)
+    await hand_over(handler, phone)
     await handler.handle(said("/menu"), phone)
     key = handler.contact_key(CHANNEL, USER)
     outcome = await handler.resume_contact(
@@ -161,7 +168,7 @@ async def test_a_timer_runs_as_a_turn_and_a_stale_one_says_nothing(db: Engine) -
 
 async def test_a_staff_action_and_a_message_at_once_run_one_after_the_other(db: Engine) -> None:
     handler, phone, _ = setup(db)
-    await handler.handle(said("/human"), phone)
+    await hand_over(handler, phone)
     key = handler.contact_key(CHANNEL, USER)
     before = version(db)
     await asyncio.gather(
@@ -182,8 +189,9 @@ async def test_no_conversation_no_turn(db: Engine) -> None:
 
 async def test_a_staff_action_no_feature_handles_is_the_callers_error(db: Engine) -> None:
     handler, phone, _ = setup(db)
-    await handler.handle(said("/human"), phone)
+    await hand_over(handler, phone)
     key = handler.contact_key(CHANNEL, USER)
-    with pytest.raises(UnhandledResume, match="staff_action 'transfer'"):
-        await handler.resume_contact(CHANNEL, key, lambda now: StaffResume(now, "transfer"))
-    assert phone.received[-1][1] == builders.catalog().text("fr", "handoff.started")
+    last = phone.received[-1]
+    with pytest.raises(UnhandledResume, match="staff_action 'archive'"):
+        await handler.resume_contact(CHANNEL, key, lambda now: StaffResume(now, "archive"))
+    assert phone.received[-1] == last, "nothing was said to the person"

@@ -19,12 +19,20 @@ from sqlalchemy.orm import Session, sessionmaker
 from adapters.crypto import AddressCipher
 from adapters.db.booking_writes import cancel_booking, choose_reminder_language, insert_booking
 from adapters.db.errors import storage_errors
+from adapters.db.handoff_writes import (
+    answer_transfer,
+    end_handoff,
+    mark_urgent,
+    open_handoff_of,
+    record_person_message,
+    route_handoff,
+    staff_action_applied,
+)
 from adapters.db.models import (
     Consent,
     Contact,
     ConversationSession,
     Handoff,
-    HandoffMessage,
     InboundMessage,
     OutboxMessage,
 )
@@ -43,6 +51,12 @@ from bot.engine.events import (
 from bot.engine.messages import Outbound
 from bot.engine.session import Session as EngineSession
 from bot.engine.session import SessionStatus
+from bot.handoff.events import (
+    HandoffMarkedUrgent,
+    HandoffRouted,
+    StaffActionApplied,
+    TransferAnswered,
+)
 from bot.ports import (
     ConcurrentTurn,
     DuplicateInbound,
@@ -287,14 +301,8 @@ def _apply_language_changed(write: _TurnWrite, event: LanguageChanged) -> None:
     write.contact.language_source = event.source.value
 
 
-def _open_handoff(write: _TurnWrite) -> Handoff | None:
-    return write.db.scalar(
-        select(Handoff).where(Handoff.contact_id == write.contact.id, Handoff.closed_at.is_(None))
-    )
-
-
 def _apply_status_changed(write: _TurnWrite, event: StatusChanged) -> None:
-    current = _open_handoff(write)
+    current = open_handoff_of(write.db, write.contact)
     if event.status == SessionStatus.HANDED_OVER and current is None:
         write.db.add(
             Handoff(
@@ -305,20 +313,29 @@ def _apply_status_changed(write: _TurnWrite, event: StatusChanged) -> None:
         )
         write.db.flush()
     elif event.status != SessionStatus.HANDED_OVER and current is not None:
-        current.closed_at = write.record.now
+        end_handoff(write.db, write.contact, write.record.now)
 
 
 def _apply_msg_relayed(write: _TurnWrite, event: MsgRelayed) -> None:
-    handoff = _open_handoff(write)
+    handoff = open_handoff_of(write.db, write.contact)
     if handoff is not None:
-        write.db.add(
-            HandoffMessage(
-                handoff_id=handoff.id,
-                direction="out" if event.from_staff else "in",
-                text=event.text,
-                created_at=write.record.now,
-            )
-        )
+        record_person_message(write.db, handoff, event.text, write.record.now)
+
+
+def _apply_handoff_routed(write: _TurnWrite, event: HandoffRouted) -> None:
+    route_handoff(write.db, write.contact, event, write.record.now)
+
+
+def _apply_handoff_marked_urgent(write: _TurnWrite, _event: HandoffMarkedUrgent) -> None:
+    mark_urgent(write.db, write.contact, write.record.now)
+
+
+def _apply_staff_action_applied(write: _TurnWrite, event: StaffActionApplied) -> None:
+    staff_action_applied(write.db, write.contact, event.ref, write.record.now)
+
+
+def _apply_transfer_answered(write: _TurnWrite, event: TransferAnswered) -> None:
+    answer_transfer(write.db, write.contact, event, write.record.now)
 
 
 def _apply_consent_recorded(write: _TurnWrite, event: ConsentRecorded) -> None:
@@ -362,6 +379,10 @@ _APPLIERS: dict[type[Event], Callable[[_TurnWrite, object], None]] = {
     LanguageChanged: _apply_language_changed,  # type: ignore[dict-item]
     StatusChanged: _apply_status_changed,  # type: ignore[dict-item]
     MsgRelayed: _apply_msg_relayed,  # type: ignore[dict-item]
+    HandoffRouted: _apply_handoff_routed,  # type: ignore[dict-item]
+    HandoffMarkedUrgent: _apply_handoff_marked_urgent,  # type: ignore[dict-item]
+    StaffActionApplied: _apply_staff_action_applied,  # type: ignore[dict-item]
+    TransferAnswered: _apply_transfer_answered,  # type: ignore[dict-item]
     ConsentRecorded: _apply_consent_recorded,  # type: ignore[dict-item]
     ContactForgotten: _apply_contact_forgotten,  # type: ignore[dict-item]
 }

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from adapters.db.models import Handoff, HandoffMessage
+from adapters.db.models import Handoff, HandoffMessage, Organisation
 from adapters.db.staff_models import AuditEntry, StaffAccount
 
 OPEN_STATES = ("open", "claimed", "waiting")
@@ -51,6 +51,12 @@ class MessageView:
     author: str | None
     created_at: datetime
     relayed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OrganisationView:
+    code: str
+    name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +157,34 @@ class SqlHandoffStore:
             self._add(db, found, actor, "closed", "", now)
             found.state, found.closed_at, found.waiting_since = "closed", now, None
             audit(db, actor, "closed", now, handoff_id=found.id)
+            return True
+
+    def other_organisations(self, organisation_id: int) -> list[OrganisationView]:
+        """Where a handoff may be passed on: every organisation but the asking one."""
+        with self._sessions() as db:
+            rows = db.execute(
+                select(Organisation.code, Organisation.name)
+                .where(Organisation.id != organisation_id)
+                .order_by(Organisation.name)
+            ).all()
+            return [OrganisationView(code, name) for code, name in rows]
+
+    def transfer(self, actor: Actor, handoff_id: int, organisation: str, now: datetime) -> bool:
+        """Propose passing the handoff to ``organisation``: the bot asks the person, and only
+        their yes moves it (the relay takes the ``transfer`` row to the conversation)."""
+        with self._sessions.begin() as db:
+            found = self._owned(db, actor.organisation_id, handoff_id)
+            if found is None or found.state == "closed":
+                return False
+            target = db.scalar(
+                select(Organisation.id).where(
+                    Organisation.code == organisation, Organisation.id != actor.organisation_id
+                )
+            )
+            if target is None:
+                return False
+            self._add(db, found, actor, "transfer", organisation, now)
+            audit(db, actor, "transfer_asked", now, handoff_id=found.id, subject=organisation)
             return True
 
     @staticmethod

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from adapters.db.models import Contact, Handoff, HandoffMessage
+from adapters.db.models import Contact, Handoff, HandoffMessage, Organisation
+from bot.handoff.events import HandoffRouted, TransferAnswered
 
 # No 0/O, 1/I/L: read aloud on the phone or copied by hand without mistakes.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -38,9 +39,7 @@ def open_handoff(db: Session, contact: Contact, new: NewHandoff, now: datetime) 
 
     An open handoff not routed yet (opened before the person chose an organisation) is routed
     now rather than duplicated."""
-    handoff = db.scalar(
-        select(Handoff).where(Handoff.contact_id == contact.id, Handoff.closed_at.is_(None))
-    )
+    handoff = open_handoff_of(db, contact)
     if handoff is None:
         handoff = Handoff(contact_id=contact.id, reason=new.reason, opened_at=now, state="open")
         db.add(handoff)
@@ -71,3 +70,96 @@ def _free_code(db: Session) -> str:
         if db.scalar(select(Handoff.id).where(Handoff.contact_code == code)) is None:
             return code
     raise RuntimeError("no free contact code after several attempts")
+
+
+# The handoff feature's events, applied in the turn's transaction -----------------------------
+
+
+def open_handoff_of(db: Session, contact: Contact) -> Handoff | None:
+    return db.scalar(
+        select(Handoff).where(Handoff.contact_id == contact.id, Handoff.closed_at.is_(None))
+    )
+
+
+def ensure_organisation(db: Session, code: str, name: str, reference_prefix: str) -> int:
+    """The organisation's id; created from the desk content (flows/handoff.yml) when the
+    database has none yet, so a handoff is never routed to nobody."""
+    found = db.scalar(select(Organisation.id).where(Organisation.code == code))
+    if found is not None:
+        return found
+    row = Organisation(code=code, name=name, reference_prefix=reference_prefix)
+    db.add(row)
+    db.flush()
+    return row.id
+
+
+def route_handoff(db: Session, contact: Contact, event: HandoffRouted, now: datetime) -> None:
+    organisation = ensure_organisation(
+        db, event.organisation, event.organisation_name, event.reference_prefix
+    )
+    new = NewHandoff(organisation, event.reason, event.urgent, event.summary)
+    open_handoff(db, contact, new, now)
+
+
+def mark_urgent(db: Session, contact: Contact, now: datetime) -> None:
+    handoff = open_handoff_of(db, contact)
+    if handoff is not None:
+        handoff.urgent, handoff.updated_at = True, now
+
+
+def end_handoff(db: Session, contact: Contact, now: datetime) -> None:
+    """The conversation went back to the bot (the person's ``/bot``, or staff closed it)."""
+    handoff = open_handoff_of(db, contact)
+    if handoff is None:
+        return
+    if handoff.state != "closed":
+        # The person left: staff see it in the conversation, nothing to relay back.
+        db.add(
+            HandoffMessage(
+                handoff_id=handoff.id, direction="left", text="", created_at=now, relayed_at=now
+            )
+        )
+    handoff.state, handoff.closed_at, handoff.waiting_since = "closed", now, None
+    handoff.updated_at = now
+
+
+def staff_action_applied(db: Session, contact: Contact, ref: str, now: datetime) -> None:
+    """The turn relayed this staff row: marked in its own transaction (see relay.py)."""
+    if not ref.isascii() or not ref.isdigit():
+        return
+    db.execute(
+        update(HandoffMessage)
+        .where(
+            HandoffMessage.id == int(ref),
+            HandoffMessage.relayed_at.is_(None),
+            HandoffMessage.handoff_id.in_(
+                select(Handoff.id).where(Handoff.contact_id == contact.id)
+            ),
+        )
+        .values(relayed_at=now)
+    )
+
+
+def answer_transfer(db: Session, contact: Contact, event: TransferAnswered, now: datetime) -> None:
+    """The person's answer to a transfer staff proposed: a line in the conversation, and
+    with a yes the handoff moves to the other organisation, unclaimed, in its inbox."""
+    handoff = open_handoff_of(db, contact)
+    if handoff is None:
+        return
+    direction = "moved" if event.accepted else "stayed"
+    db.add(
+        HandoffMessage(
+            handoff_id=handoff.id,
+            direction=direction,
+            text=event.organisation,
+            created_at=now,
+            relayed_at=now,
+        )
+    )
+    if event.accepted:
+        handoff.organisation_id = ensure_organisation(
+            db, event.organisation, event.organisation_name, event.reference_prefix
+        )
+        handoff.assignee_id, handoff.state = None, "open"
+        handoff.waiting_since = now
+    handoff.updated_at = now

@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.db.models import Contact, Handoff, HandoffMessage
 
-RELAYED_DIRECTIONS = ("out", "closed")
+# handoff_message.direction -> the staff action the conversation hears of
+ACTIONS = {"out": "reply", "closed": "close", "transfer": "transfer"}
+RELAYED_DIRECTIONS = tuple(ACTIONS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +27,7 @@ class PendingStaffAction:
     organisation_id: int
     channel: str
     contact_key: str
-    action: str  # "reply" or "close"
+    action: str  # "reply", "close" or "transfer" (``text``: the organisation's code)
     text: str
     staff_account_id: int | None
     created_at: datetime
@@ -56,7 +58,7 @@ class SqlRelayStore:
                     organisation_id=organisation_id,
                     channel=channel,
                     contact_key=key,
-                    action="reply" if message.direction == "out" else "close",
+                    action=ACTIONS[message.direction],
                     text=message.text,
                     staff_account_id=message.staff_account_id,
                     created_at=message.created_at,

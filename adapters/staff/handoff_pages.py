@@ -1,4 +1,4 @@
-"""The inbox and one handoff: read, claim, reply, note, close.
+"""The inbox and one handoff: read, claim, reply, note, transfer, close.
 
 A handoff id of another organisation answers 404 like one that does not exist, and nothing
 is written: the stores only ever find the asking organisation's handoffs.
@@ -50,7 +50,17 @@ class HandoffPages:
         canned = await anyio.to_thread.run_sync(
             console.canned.list, staff.actor.organisation_id, found.handoff.language
         )
-        return console.render(template, staff.lang, staff=staff, page=found, canned=canned)
+        organisations = await anyio.to_thread.run_sync(
+            console.handoffs.other_organisations, staff.actor.organisation_id
+        )
+        return console.render(
+            template,
+            staff.lang,
+            staff=staff,
+            page=found,
+            canned=canned,
+            organisations=organisations,
+        )
 
     async def claim(self, request: Request, staff: Staff) -> Response:
         handoff_id = int(request.path_params["handoff_id"])
@@ -83,6 +93,18 @@ class HandoffPages:
         handoff_id = int(request.path_params["handoff_id"])
         done = await anyio.to_thread.run_sync(
             self.console.handoffs.close, staff.actor, handoff_id, self.console.now()
+        )
+        return await self._after(request, staff, done)
+
+    async def transfer(self, request: Request, staff: Staff) -> Response:
+        handoff_id = int(request.path_params["handoff_id"])
+        organisation = await text_field(request, "organisation", 32)
+        done = await anyio.to_thread.run_sync(
+            self.console.handoffs.transfer,
+            staff.actor,
+            handoff_id,
+            organisation,
+            self.console.now(),
         )
         return await self._after(request, staff, done)
 

@@ -70,6 +70,7 @@ def console_routes(console: Console, feed: ChangeFeed) -> list[ConsoleRoute]:
         ConsoleRoute(f"{h}/claim", "POST", "handoff", staff(handoffs.claim)),
         ConsoleRoute(f"{h}/reply", "POST", "handoff", staff(handoffs.reply)),
         ConsoleRoute(f"{h}/note", "POST", "handoff", staff(handoffs.note)),
+        ConsoleRoute(f"{h}/transfer", "POST", "handoff", staff(handoffs.transfer)),
         ConsoleRoute(f"{h}/close", "POST", "handoff", staff(handoffs.close)),
         ConsoleRoute("/staff/bookings", "GET", "own", staff(bookings.day)),
         ConsoleRoute("/staff/bookings.csv", "GET", "own", staff(bookings.export)),

@@ -7,6 +7,12 @@ const MAX_KEPT_ENTRIES = 300;
 const REQUEST_TIMEOUT_MS = 45000;
 const TYPING_DELAY_MS = 300; // fast answers should not make the indicator flash and speak
 const USER_KEY = "passerelle.user";
+// Answers that do not come in reply to a message (a person of the team writing) are fetched:
+// often while the page is in front, rarely once nothing came for a while.
+const PULL_EVERY_MS = 2000;
+const PULL_IDLE_EVERY_MS = 10000;
+const PULL_IDLE_AFTER_MS = 5 * 60 * 1000;
+const USER_HEADER = "X-Passerelle-User";
 const CONVERSATION_KEY = "passerelle.conversation";
 const ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
 const USER_ID = /^[A-Za-z0-9_-]{22,64}$/; // what the API accepts; 22 symbols are 132 random bits
@@ -293,6 +299,9 @@ const state = {
   chrome: "en",
   entries: [], // what the conversation shows; system notes are not kept
   busy: false,
+  cursor: "0", // the pull endpoint's cursor: what the page already received
+  posted: 0, // messages sent so far: a pull that crossed one may hold its answers, dropped
+  lastPulledAt: 0,
 };
 
 // Storage may be unavailable (private modes, blocked cookies): the chat must still work.
@@ -383,6 +392,7 @@ function saveConversation() {
     sendLang: state.sendLang,
     chrome: state.chrome,
     entries: kept.map(({ element, ...rest }) => rest),
+    cursor: state.cursor,
   };
   storageSet("sessionStorage", CONVERSATION_KEY, JSON.stringify(snapshot));
 }
@@ -648,6 +658,7 @@ async function postJson(body) {
 // The server refuses a lang it does not speak (400). Rather than failing every message of a
 // link like ?lang=ti, try once without it and, if that works, stop sending it.
 async function post(request) {
+  state.posted += 1;
   const body = { user: state.user, ...request };
   if (!state.sendLang) return postJson(body);
   const result = await postJson({ ...body, lang: state.sendLang });
@@ -706,6 +717,46 @@ async function exchange(request, { mine = null, onFailure = () => {}, retry }) {
 
 function start() {
   exchange({ text: "/start" }, { retry: start });
+}
+
+// Messages that arrive on their own --------------------------------------------------------
+
+async function pull() {
+  // Never while a message is on its way: its answer comes in its own response.
+  if (state.busy || document.hidden) return;
+  const posted = state.posted;
+  try {
+    const response = await fetch(`${API_URL}?after=${encodeURIComponent(state.cursor)}`, {
+      headers: { Accept: "application/json", [USER_HEADER]: state.user },
+      credentials: "same-origin",
+      cache: "no-store",
+    });
+    if (!response.ok) return;
+    const data = await response.json().catch(() => null);
+    if (!data || !Array.isArray(data.messages) || typeof data.cursor !== "string") return;
+    if (state.busy || state.posted !== posted) return; // the next pull takes them
+    state.cursor = /^[0-9]{1,18}$/.test(data.cursor) ? data.cursor : state.cursor;
+    const messages = data.messages.map(cleanBotMessage).filter(Boolean);
+    if (!messages.length) {
+      saveConversation();
+      return;
+    }
+    state.lastPulledAt = Date.now();
+    followConversationLanguage(messages);
+    const added = messages.map((message) => addEntry(message));
+    saveConversation();
+    scrollToShow(added[0].element);
+  } catch {
+    // Offline for a moment: the next pull asks again with the same cursor.
+  }
+}
+
+function schedulePull() {
+  const idle = Date.now() - state.lastPulledAt > PULL_IDLE_AFTER_MS;
+  window.setTimeout(async () => {
+    await pull();
+    schedulePull();
+  }, idle ? PULL_IDLE_EVERY_MS : PULL_EVERY_MS);
 }
 
 async function sendText(text) {
@@ -831,6 +882,12 @@ function init() {
   els.input.addEventListener("input", onInput);
   els.input.addEventListener("paste", onPaste);
 
+  if (snapshot && typeof snapshot.cursor === "string") state.cursor = snapshot.cursor;
+  state.lastPulledAt = Date.now();
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden) pull();
+  });
+  schedulePull();
   if (snapshot && snapshot.entries.length) restore(snapshot);
   if (state.entries.length) {
     scrollToEnd();

@@ -43,7 +43,7 @@ from bot.booking.state import BookingDraft
 from bot.engine.buttons import CommandButton
 from bot.engine.messages import Button
 from bot.engine.payloads import NotUnderstood, PayloadType, encode
-from bot.engine.services import PERSON_COMMAND, Services
+from bot.engine.services import Services
 from bot.engine.turn import Turn
 
 # The next step the pre-qualification's answers point to (a fact of the schemes feature).
@@ -251,10 +251,9 @@ class BookingDialogue:
         turn.set_state(BookingDraft())
         turn.say("booking.no_slots", self._person_or_menu(turn))
 
-    @staticmethod
-    def _person_or_menu(turn: Turn) -> tuple[Button, ...]:
+    def _person_or_menu(self, turn: Turn) -> tuple[Button, ...]:
         return (
-            turn.button("menu.human", CommandButton(PERSON_COMMAND)),
+            self._services.person_button(turn, "no_slots"),
             turn.button("flow.menu", CommandButton("menu")),
         )
 

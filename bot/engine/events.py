@@ -34,11 +34,10 @@ class StatusChanged:
 
 @dataclass(frozen=True, slots=True)
 class MsgRelayed:
-    """A message relayed in a handed-over session: from the person to the staff member
-    leading it, or (``from_staff``) a staff member's reply, also sent to the person."""
+    """What the person wrote in a handed-over session, for the staff leading it. (Staff
+    replies are stored by the console itself and reach the person as ``MsgCreated``.)"""
 
     text: str
-    from_staff: bool = False
 
 
 @dataclass(frozen=True, slots=True)

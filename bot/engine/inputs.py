@@ -74,13 +74,15 @@ class WaitTimeoutResume:
 
 @dataclass(frozen=True, slots=True)
 class StaffResume:
-    """A staff member acted on the conversation: ``reply`` (with ``text``), ``close``..."""
+    """A staff member acted on the conversation: ``reply`` (with ``text``), ``close``...;
+    ``ref`` identifies the action where it was recorded, so the turn can mark it relayed."""
 
     CAUSE = "staff_action"
     now: datetime
     action: str
     staff_id: int | None = None
     text: str | None = None
+    ref: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from bot.engine.actions import Action
+from bot.engine.messages import Button
 from bot.engine.payloads import NotUnderstood, PayloadCodec, PayloadType, kind_of
 from bot.engine.session import SessionStatus
 from bot.engine.state import ENGINE_SECTIONS, FeatureState
@@ -30,6 +31,9 @@ PayloadHandler = Callable[["Turn", PayloadType | NotUnderstood], bool]
 IntentHandler = Callable[["Turn", str], None]
 TextMatcher = Callable[["Turn", str], bool]
 Label = Callable[["Turn"], str | None]
+# A button that hands the conversation to a person, saying why (``misunderstood``, ``media``):
+# the engine's fallbacks offer it; the feature that leads handoffs builds it.
+PersonOffer = Callable[["Turn", str], "Button"]
 
 
 # A feature is built with the engine's services and describes itself.
@@ -102,6 +106,10 @@ class Feature:
     staff_actions: Mapping[str, Handler] | None = None
     system_events: Mapping[str, Handler] | None = None
     text_matchers: tuple[TextMatcher, ...] = ()  # free text a feature recognises itself
+    # Typed text read before anything else, whatever the conversation is doing (urgent words):
+    # a screen answering True has dealt with the message.
+    screens: tuple[TextMatcher, ...] = ()
+    person_offer: PersonOffer | None = None
     states: tuple[type[FeatureState], ...] = ()
     facts: tuple[str, ...] = ()  # what it concludes for others to read (turn.fact)
     contexts: tuple[str, ...] = ()  # named contexts it may ask the turn handler for
@@ -138,6 +146,8 @@ class Registry:
         self.system_events: dict[str, Handler] = {}
         self.contexts: dict[str, str] = {}
         self.text_matchers: tuple[TextMatcher, ...] = ()
+        self.screens: tuple[TextMatcher, ...] = ()
+        self.person_offer: PersonOffer | None = None
         menu: list[MenuItem] = []
         claims = {what: _Claims(what) for what in _CLAIMED}
         for feature in features:
@@ -145,6 +155,10 @@ class Registry:
             self._add(feature, claims)
             menu += feature.menu
             self.text_matchers += feature.text_matchers
+            self.screens += feature.screens
+            if feature.person_offer is not None:
+                claims["person offer"].claim("person offer", feature.name)
+                self.person_offer = feature.person_offer
         for section in ENGINE_SECTIONS:
             if section in claims["session state"].owners:
                 owner = claims["session state"].owners[section]
@@ -210,6 +224,7 @@ _CLAIMED = (
     "context",
     "session state",
     "fact",
+    "person offer",
 )
 
 

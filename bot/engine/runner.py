@@ -21,7 +21,6 @@ from bot.engine.buttons import (
     AnswerButton,
     CommandButton,
     LanguageButton,
-    MenuButton,
     RestartButton,
     ResumeButton,
 )
@@ -35,6 +34,7 @@ from bot.engine.inputs import (
     SystemResume,
     WaitTimeoutResume,
 )
+from bot.engine.messages import Button
 from bot.engine.payloads import NotUnderstood, PayloadType, command_name, kind_of
 from bot.engine.registry import FeatureFactory, Registry, RegistryError
 from bot.engine.services import PERSON_COMMAND, PERSON_MENU_ITEM, Services
@@ -160,6 +160,15 @@ class Engine:
     # A person's message -------------------------------------------------------------------
 
     def _on_message(self, turn: Turn, message: MsgResume, previous_input: datetime | None) -> None:
+        misunderstood = turn.state(EngineState).misunderstood
+        self._read_message(turn, message, previous_input)
+        if misunderstood and turn.state(EngineState).misunderstood == misunderstood:
+            # Anything else than another misunderstanding ends the series "in a row".
+            turn.set_state(replace(turn.state(EngineState), misunderstood=0))
+
+    def _read_message(
+        self, turn: Turn, message: MsgResume, previous_input: datetime | None
+    ) -> None:
         payload = None if message.payload is None else self.registry.codec.decode(message.payload)
         kind = _kind(payload)
         command = command_name(message.text)
@@ -170,6 +179,8 @@ class Engine:
             self.run_command(turn, command)
         elif kind == "media":
             self.unsupported_media(turn)
+        elif payload is None and self._screened(turn, message.text):
+            return
         elif status is not None:
             status.on_message(turn)
         elif self._came_back(turn, previous_input, kind):
@@ -178,6 +189,9 @@ class Engine:
             self._on_payload(turn, payload)
         else:
             self._on_text(turn, message)
+
+    def _screened(self, turn: Turn, text: str | None) -> bool:
+        return bool(text) and any(screen(turn, text or "") for screen in self.registry.screens)
 
     def run_command(self, turn: Turn, name: str) -> None:
         command = self.registry.commands.get(name)
@@ -194,7 +208,7 @@ class Engine:
     def unsupported_media(self, turn: Turn) -> None:
         """A voice note, photo or file: say kindly what the bot reads, offer a person."""
         buttons = [
-            turn.button("menu.human", CommandButton(PERSON_COMMAND)),
+            self.services.person_button(turn, "media"),
             turn.button("flow.menu", CommandButton("menu")),
         ]
         if self.services.in_flow(turn):
@@ -249,20 +263,44 @@ class Engine:
         if in_flow and not (registered and registered.digression):
             self._missed(turn)
             return
-        if intent is None and self._offer_likeliest(turn, nlu.ranking):
-            return
-        if registered is None:
-            turn.say("not_understood")
-            self.services.main_menu(turn)
+        if registered is None or intent is None:
+            self._not_understood(turn, nlu.ranking if intent is None else ())
             return
         registered.handle(turn, registered.name)
 
-    def _offer_likeliest(self, turn: Turn, ranking: tuple[tuple[str, float], ...]) -> bool:
+    def _not_understood(self, turn: Turn, ranking: tuple[tuple[str, float], ...]) -> None:
+        """Offer the likeliest meanings or the menu; a second time in a row, a person too."""
+        person = (
+            (self.services.person_button(turn, "misunderstood"),)
+            if self._count_misunderstanding(turn) >= MAX_MISSES
+            else ()
+        )
+        if self._offer_likeliest(turn, ranking, person):
+            return
+        if person:
+            turn.say("not_understood", (*person, turn.button("flow.menu", CommandButton("menu"))))
+            return
+        turn.say("not_understood")
+        self.services.main_menu(turn)
+
+    @staticmethod
+    def _count_misunderstanding(turn: Turn) -> int:
+        state = turn.state(EngineState)
+        turn.set_state(replace(state, misunderstood=state.misunderstood + 1))
+        return state.misunderstood + 1
+
+    def _offer_likeliest(
+        self,
+        turn: Turn,
+        ranking: tuple[tuple[str, float], ...],
+        extra: tuple[Button, ...] = (),
+    ) -> bool:
         """Unsure of the meaning: offer the two likeliest intents as buttons, not a guess."""
         buttons = intents.likeliest_buttons(turn, ranking, self.registry.intents)
         if buttons is None:
             return False
-        turn.say("not_understood", (*buttons, turn.button("flow.menu", CommandButton("menu"))))
+        menu = turn.button("flow.menu", CommandButton("menu"))
+        turn.say("not_understood", (*buttons, *extra, menu))
         return True
 
     def _missed(self, turn: Turn) -> None:
@@ -273,7 +311,7 @@ class Engine:
             return
         current = self.flows.current(turn)
         buttons = [
-            turn.button("menu.human", MenuButton(PERSON_MENU_ITEM)),
+            self.services.person_button(turn, "misunderstood"),
             turn.button("flow.resume", ResumeButton()),
         ]
         if current is not None and current[1].optional:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from bot.engine.buttons import CommandButton, MenuButton, ResumeButton
 from bot.engine.flow_runner import FlowRunner
+from bot.engine.messages import Button
 from bot.i18n.catalog import Catalog
 
 if TYPE_CHECKING:
@@ -72,10 +73,17 @@ class Services:
         turn.say("flow.resume_offer", buttons)
         turn.wait_for("resume_offer")
 
+    def person_button(self, turn: Turn, reason: str) -> Button:
+        """A button handing the conversation to a person, with the reason staff will see."""
+        offer = self.registry.person_offer
+        if offer is None:
+            return turn.button("menu.human", MenuButton(PERSON_MENU_ITEM))
+        return offer(turn, reason)
+
     def not_ready(self, turn: Turn) -> None:
         """A feature announced but not there yet: said honestly, with a person offered."""
         buttons = (
-            turn.button("menu.human", MenuButton(PERSON_MENU_ITEM)),
+            self.person_button(turn, "not_ready"),
             turn.button("menu.back", CommandButton("menu")),
         )
         turn.say("not_ready", buttons)

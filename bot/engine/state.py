@@ -68,17 +68,25 @@ class FlowState:
 
 @dataclass(frozen=True, slots=True)
 class EngineState:
-    """What the engine itself remembers: whether it asked if its language guess was right."""
+    """What the engine itself remembers: whether it asked if its language guess was right,
+    and how many typed messages in a row it did not understand (outside the flows)."""
 
     KEY: ClassVar[str] = "engine"
     language_checked: bool = False
+    misunderstood: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"language_checked": self.language_checked}
+        data: dict[str, Any] = {"language_checked": self.language_checked}
+        if self.misunderstood:
+            data["misunderstood"] = self.misunderstood
+        return data
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Self:
-        return cls(language_checked=bool(raw.get("language_checked")))
+        return cls(
+            language_checked=bool(raw.get("language_checked")),
+            misunderstood=int(raw.get("misunderstood") or 0),
+        )
 
 
 FACTS_KEY = "facts"  # what one feature concludes and another reads (see Feature.facts)

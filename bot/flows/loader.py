@@ -46,7 +46,7 @@ KNOWN_FIELDS = set(KIND_FIELDS) | {
 }
 
 
-NOT_FLOWS = frozenset({"languages.yml", "whatsapp_templates.yml"})
+NOT_FLOWS = frozenset({"languages.yml", "whatsapp_templates.yml", "handoff.yml", "urgent.yml"})
 
 
 class FlowError(ValueError):

@@ -1,99 +1,431 @@
-"""Handing a conversation over to staff: ``/human``, the menu's "talk to a person", the
-``human_handoff`` intent and the flow action ``handoff.start``.
+"""Handing a conversation over to a person of a partner organisation.
 
-While handed over, the engine stays silent: the person's messages are relayed to staff (the
-first one acknowledged once), a staff member's reply reaches the person through the same
-turn handler, and ``/start``, ``/menu`` or ``/cancel`` (or staff closing it) give the
-conversation back to the bot.
+It starts from ``/human``, the menu, the ``human_handoff`` intent, the flow action
+``handoff.start``, the person buttons the engine's fallbacks offer (two misunderstandings, a
+voice note: they carry the reason), or an urgent message. Before anything goes to staff the
+person chooses which organisation answers when more than one fits (the pre-qualification's
+route suggests one) and whether their answers are shared; nothing is shared without that
+yes. They are then told honestly what happens next: the usual wait within opening hours, or
+when the team is back (Belgian public holidays included), with an appointment offered.
+
+While handed over the bot is silent except for commands: the person's messages go to staff
+(the first one acknowledged once), staff replies arrive through the turn handler
+(``StaffResume``), and ``/bot`` (a button, or ``/menu``, ``/start``, ``/cancel``) or staff
+closing it gives the conversation back to the bot. Urgent words, whatever the conversation
+is doing, are answered at once with the safe-referral numbers and put the handoff first.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Self
 
+from babel.dates import format_date, format_time
+
 from bot.engine.actions import ActionOutcome
-from bot.engine.events import MsgRelayed
+from bot.engine.buttons import CommandButton, MenuButton
+from bot.engine.events import MsgCreated, MsgRelayed
 from bot.engine.inputs import StaffResume
-from bot.engine.registry import Command, Feature, Intent, MenuItem, Status
+from bot.engine.messages import Button, Outbound
+from bot.engine.payloads import NotUnderstood, PayloadType, encode
+from bot.engine.registry import (
+    Command,
+    Feature,
+    FeatureFactory,
+    Intent,
+    MenuItem,
+    PayloadKind,
+    Status,
+    Wait,
+)
 from bot.engine.services import PERSON_COMMAND, PERSON_MENU_ITEM, Services
 from bot.engine.session import SessionStatus
 from bot.engine.turn import Turn
+from bot.handoff.buttons import (
+    HANDOFF_PAYLOADS,
+    AnswerTransfer,
+    ChooseDesk,
+    ShareAnswers,
+    StartHandoff,
+)
+from bot.handoff.desks import Desk, Desks
+from bot.handoff.events import (
+    HandoffMarkedUrgent,
+    HandoffRouted,
+    StaffActionApplied,
+    TransferAnswered,
+)
+from bot.handoff.hours import BRUSSELS, is_open, next_opening
+from bot.handoff.summary import staff_summary
+from bot.handoff.urgent import UrgentWords
+
+# Read by name: the schemes feature concludes it after the pre-qualification.
+ROUTE_FACT = "appointment_route"
+# The booking feature's menu item, offered when the team is away.
+APPOINTMENT_MENU_ITEM = "appointment"
+BACK_COMMAND = "bot"
+REASONS = frozenset({"asked", "misunderstood", "media", "flow", "urgent", "no_slots", "not_ready"})
+CHOOSING_DESK, CHOOSING_SHARE = "handoff_desk", "handoff_share"
+STAFF_REPLY_PURPOSE = "staff_reply"  # a WhatsApp template carries it outside the window
+
+
+@dataclass(frozen=True, slots=True)
+class HandoffContent:
+    desks: Desks
+    urgent: UrgentWords
 
 
 @dataclass(frozen=True, slots=True)
 class HandoffState:
     KEY: ClassVar[str] = "handoff"
     acknowledged: bool = False  # the person was told their messages reach a person
+    reason: str | None = None  # why it started, while the person chooses
+    urgent: bool = False
+    desk: str | None = None  # who answers (chosen, or while choosing: suggested)
+    transfer_to: str | None = None  # staff asked to pass it on; the person must agree
 
     def to_dict(self) -> dict[str, Any]:
-        return {"acknowledged": self.acknowledged}
+        return {
+            "acknowledged": self.acknowledged,
+            "reason": self.reason,
+            "urgent": self.urgent,
+            "desk": self.desk,
+            "transfer_to": self.transfer_to,
+        }
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Self:
-        return cls(acknowledged=bool(raw.get("acknowledged")))
+        return cls(
+            acknowledged=bool(raw.get("acknowledged")),
+            reason=raw.get("reason"),
+            urgent=bool(raw.get("urgent")),
+            desk=raw.get("desk"),
+            transfer_to=raw.get("transfer_to"),
+        )
 
 
 class Handoff:
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, content: HandoffContent) -> None:
         self._services = services
+        self._desks = content.desks
+        self._urgent = content.urgent
 
     def feature(self) -> Feature:
+        asked = "asked"
         return Feature(
             name="handoff",
-            commands=(Command(PERSON_COMMAND, lambda turn: self.hand_over(turn, "asked")),),
-            menu=(MenuItem(PERSON_MENU_ITEM, lambda turn: self.hand_over(turn, "menu"), 50),),
+            payloads=(PayloadKind("ho", HANDOFF_PAYLOADS, self._on_button),),
+            commands=(
+                Command(PERSON_COMMAND, lambda turn: self.hand_over(turn, asked)),
+                Command(BACK_COMMAND, self._services.main_menu, takes_back=True),
+            ),
+            menu=(MenuItem(PERSON_MENU_ITEM, lambda turn: self.hand_over(turn, asked), 50),),
             intents=(
                 Intent(
                     "human_handoff",
-                    lambda turn, _intent: self.hand_over(turn, "asked"),
+                    lambda turn, _intent: self.hand_over(turn, asked),
                     digression=True,
                     label=lambda turn: turn.text("menu.human"),
                 ),
             ),
             actions={"handoff.start": self._action},
+            waits=(Wait(CHOOSING_DESK), Wait(CHOOSING_SHARE)),
             statuses=(Status(SessionStatus.HANDED_OVER, self._relay, self._taken_back),),
-            staff_actions={"reply": self._staff_reply, "close": self._staff_close},
+            staff_actions={
+                "reply": self._staff_reply,
+                "close": self._staff_close,
+                "transfer": self._staff_transfer,
+            },
+            text_matchers=(self._typed_while_choosing,),
+            screens=(self._urgent_screen,),
+            person_offer=self._person_button,
             states=(HandoffState,),
         )
 
-    def hand_over(self, turn: Turn, reason: str) -> None:
-        turn.set_status(SessionStatus.HANDED_OVER, reason)
-        turn.wait_for(None)
-        turn.say("handoff.started")
+    # Starting -----------------------------------------------------------------------------
+
+    def _person_button(self, turn: Turn, reason: str) -> Button:
+        return turn.button("menu.human", StartHandoff(reason))
 
     def _action(self, turn: Turn) -> ActionOutcome:
-        self.hand_over(turn, "prequalification")
+        self.hand_over(turn, "flow")
         return ActionOutcome.STOP
+
+    def hand_over(self, turn: Turn, reason: str, *, urgent: bool = False) -> None:
+        if turn.session.status == SessionStatus.HANDED_OVER:
+            turn.say("handoff.already", (self._back_button(turn),))
+            return
+        route = turn.fact(ROUTE_FACT)
+        if urgent:
+            # No question first: the numbers are said, the team is told at once. Nothing is
+            # shared, since the person was not asked.
+            suggested = self._desks.suggested.get(route or "", self._desks.urgent)
+            self._open(turn, HandoffState(reason=reason, urgent=True, desk=suggested), None)
+            return
+        fitting = self._desks.fitting(route)
+        state = HandoffState(reason=reason, desk=fitting[0].code)
+        turn.set_state(state)
+        if len(fitting) > 1:
+            self._ask_desk(turn, fitting, suggested=route is not None)
+        else:
+            self._ask_share_or_open(turn, state)
+
+    def _ask_desk(self, turn: Turn, fitting: list[Desk], *, suggested: bool) -> None:
+        lines = [turn.text("handoff.choose_desk")]
+        lines += [
+            turn.text(
+                "handoff.desk_line",
+                organisation=desk.name,
+                about=turn.text(f"handoff.desks.{desk.code}"),
+            )
+            for desk in fitting
+        ]
+        if suggested:
+            lines.append(turn.text("handoff.suggested", organisation=fitting[0].name))
+        buttons = [Button(desk.name, encode(ChooseDesk(desk.code))) for desk in fitting]
+        buttons.append(turn.button("handoff.desk_unsure", ChooseDesk("")))
+        turn.say_text("\n".join(lines), tuple(buttons))
+        turn.wait_for(CHOOSING_DESK)
+
+    def _ask_share_or_open(self, turn: Turn, state: HandoffState) -> None:
+        if self._summary(turn) is None:
+            self._open(turn, state, None)
+            return
+        desk = self._desk(state.desk)
+        buttons = (
+            turn.button("handoff.share_yes", ShareAnswers("yes")),
+            turn.button("handoff.share_no", ShareAnswers("no")),
+        )
+        turn.say("handoff.share_question", buttons, organisation=desk.name)
+        turn.wait_for(CHOOSING_SHARE)
+
+    def _open(self, turn: Turn, state: HandoffState, summary: dict[str, Any] | None) -> None:
+        desk = self._desk(state.desk)
+        reason = state.reason if state.reason in REASONS else "asked"
+        turn.set_status(SessionStatus.HANDED_OVER, reason)
+        turn.wait_for(None)
+        turn.set_state(replace(state, reason=None, acknowledged=False))
+        turn.emit(
+            HandoffRouted(
+                organisation=desk.code,
+                organisation_name=desk.name,
+                reference_prefix=desk.reference_prefix,
+                reason=reason,
+                urgent=state.urgent,
+                summary=summary,
+            )
+        )
+        self._say_what_happens(turn, desk)
+
+    def _say_what_happens(self, turn: Turn, desk: Desk) -> None:
+        back = self._back_button(turn)
+        if is_open(desk, turn.now):
+            turn.say(
+                "handoff.open_now", (back,), organisation=desk.name, minutes=desk.answer_minutes
+            )
+            return
+        book = turn.button("handoff.book_instead", MenuButton(APPOINTMENT_MENU_ITEM))
+        opening = next_opening(desk, turn.now)
+        if opening is None:
+            turn.say("handoff.closed_for_now", (book, back), organisation=desk.name)
+            return
+        turn.say(
+            "handoff.open_later",
+            (book, back),
+            organisation=desk.name,
+            day=self._day(turn, opening),
+            time=format_time(opening, "HH:mm", locale=turn.locale),
+        )
+
+    @staticmethod
+    def _day(turn: Turn, opening: Any) -> str:
+        today = turn.now.astimezone(BRUSSELS).date()
+        if opening.date() == today:
+            return turn.text("handoff.today")
+        return format_date(opening, format="EEEE d MMMM", locale=turn.locale)
+
+    # The choices before it goes to staff ----------------------------------------------------
+
+    def _on_button(self, turn: Turn, payload: PayloadType | NotUnderstood) -> bool:
+        if isinstance(payload, StartHandoff):
+            self.hand_over(turn, payload.reason)
+            return True
+        state = turn.state(HandoffState)
+        if isinstance(payload, ChooseDesk) and turn.session.wait == CHOOSING_DESK:
+            route = turn.fact(ROUTE_FACT)
+            code = payload.desk or self._desks.suggested_for(route)
+            if code not in {desk.code for desk in self._desks.fitting(route)}:
+                return False
+            state = replace(state, desk=code)
+            turn.set_state(state)
+            self._ask_share_or_open(turn, state)
+            return True
+        if isinstance(payload, ShareAnswers) and turn.session.wait == CHOOSING_SHARE:
+            summary = self._summary(turn) if payload.share == "yes" else None
+            self._open(turn, state, summary)
+            return True
+        return False  # stale or forged: the engine says the button is no longer valid
+
+    def _typed_while_choosing(self, turn: Turn, text: str) -> bool:
+        wait = turn.session.wait
+        if wait not in (CHOOSING_DESK, CHOOSING_SHARE):
+            return False
+        state = turn.state(HandoffState)
+        if wait == CHOOSING_DESK:
+            typed = text.strip().casefold()
+            route = turn.fact(ROUTE_FACT)
+            fitting = self._desks.fitting(route)
+            chosen = next((d for d in fitting if d.name.casefold() == typed), None)
+            if chosen is None:
+                self._ask_desk(turn, fitting, suggested=route is not None)
+                return True
+            state = replace(state, desk=chosen.code)
+            turn.set_state(state)
+            self._ask_share_or_open(turn, state)
+            return True
+        intent = turn.message.nlu.intent if turn.message and turn.message.nlu else None
+        if intent in ("affirm", "deny"):
+            self._open(turn, state, self._summary(turn) if intent == "affirm" else None)
+        else:
+            self._ask_share_or_open(turn, state)
+        return True
+
+    def _summary(self, turn: Turn) -> dict[str, Any] | None:
+        return staff_summary(self._services.catalog, self._services.flows.flows, turn.answers)
+
+    # Handed over ------------------------------------------------------------------------------
 
     def _relay(self, turn: Turn) -> None:
         message = turn.message
-        if message is not None and message.text is not None:
+        if message is None:
+            return
+        if message.payload is not None:
+            payload = self._services.registry.codec.decode(message.payload)
+            if isinstance(payload, AnswerTransfer):
+                self._transfer_answered(turn, payload)
+                return
+            if payload == MenuButton(APPOINTMENT_MENU_ITEM):
+                self._book_instead(turn)
+                return
+            # A button of the bot's while a person leads: say who is there and how to leave.
+            turn.say("handoff.with_person", (self._back_button(turn),))
+            return
+        if message.text is not None:
             turn.emit(MsgRelayed(message.text))
         if not turn.state(HandoffState).acknowledged:
-            turn.say("handoff.relayed")
-            turn.set_state(HandoffState(acknowledged=True))
+            turn.say("handoff.relayed", (self._back_button(turn),))
+            turn.set_state(replace(turn.state(HandoffState), acknowledged=True))
+
+    def _book_instead(self, turn: Turn) -> None:
+        """The team is away and the person prefers an appointment: the bot takes over."""
+        item = self._services.registry.menu_item(APPOINTMENT_MENU_ITEM)
+        turn.set_status(SessionStatus.ACTIVE)
+        turn.set_state(HandoffState())
+        if item is None:
+            self._services.main_menu(turn)
+            return
+        item.handle(turn)
 
     def _taken_back(self, turn: Turn) -> None:
         turn.set_state(HandoffState())
         turn.say("handoff.ended")
 
-    def _staff_reply(self, turn: Turn) -> None:
-        """A staff member's answer reaches the person as it was written."""
+    def _back_button(self, turn: Turn) -> Button:
+        return turn.button("handoff.back_to_bot", CommandButton(BACK_COMMAND))
+
+    # Urgent words ----------------------------------------------------------------------------
+
+    def _urgent_screen(self, turn: Turn, text: str) -> bool:
+        if not self._urgent.in_text(text):
+            return False
+        turn.say("handoff.urgent")
+        if turn.session.status == SessionStatus.HANDED_OVER:
+            turn.emit(MsgRelayed(text))
+            state = turn.state(HandoffState)
+            if not state.urgent:
+                turn.emit(HandoffMarkedUrgent())
+                turn.set_state(replace(state, urgent=True, acknowledged=True))
+            return True
+        self.hand_over(turn, "urgent", urgent=True)
+        turn.emit(MsgRelayed(text))  # what they wrote is the first thing staff read
+        return True
+
+    # Staff actions ---------------------------------------------------------------------------
+
+    def _applied(self, turn: Turn) -> StaffResume:
         resume = turn.resume
         assert isinstance(resume, StaffResume)
+        if resume.ref is not None:
+            turn.emit(StaffActionApplied(resume.ref))
+        return resume
+
+    def _staff_reply(self, turn: Turn) -> None:
+        """A staff member's answer reaches the person as it was written, signed with the
+        organisation's name (the console stored it already)."""
+        resume = self._applied(turn)
         if turn.session.status != SessionStatus.HANDED_OVER or not resume.text:
             return  # the person took the conversation back meanwhile: nothing to relay
-        turn.emit(MsgRelayed(resume.text, from_staff=True))
-        turn.say_text(resume.text)
+        desk = self._desk(turn.state(HandoffState).desk)
+        text = turn.text("handoff.from_staff", organisation=desk.name, text=resume.text)
+        params = (("organisation", desk.name), ("text", resume.text))
+        message = Outbound(text, turn.lang, purpose=STAFF_REPLY_PURPOSE, params=params)
+        turn.emit(MsgCreated(message))
 
     def _staff_close(self, turn: Turn) -> None:
+        self._applied(turn)
         if turn.session.status != SessionStatus.HANDED_OVER:
             return
+        desk = self._desk(turn.state(HandoffState).desk)
         turn.set_status(SessionStatus.ACTIVE)
-        self._taken_back(turn)
+        turn.set_state(HandoffState())
+        turn.say("handoff.closed_by_staff", organisation=desk.name)
         self._services.main_menu(turn)
 
+    def _staff_transfer(self, turn: Turn) -> None:
+        """Staff suggest another organisation: only the person's yes moves the conversation."""
+        resume = self._applied(turn)
+        target = self._desks.desks.get(resume.text or "")
+        state = turn.state(HandoffState)
+        if turn.session.status != SessionStatus.HANDED_OVER or target is None:
+            return
+        if target.code == state.desk:
+            return
+        turn.set_state(replace(state, transfer_to=target.code))
+        buttons = (
+            turn.button("handoff.transfer_yes", AnswerTransfer("yes")),
+            turn.button("handoff.transfer_no", AnswerTransfer("no")),
+        )
+        turn.say(
+            "handoff.transfer_question",
+            buttons,
+            organisation=self._desk(state.desk).name,
+            other=target.name,
+            about=turn.text(f"handoff.desks.{target.code}"),
+        )
 
-def handoff(services: Services) -> Feature:
-    return Handoff(services).feature()
+    def _transfer_answered(self, turn: Turn, answer: AnswerTransfer) -> None:
+        state = turn.state(HandoffState)
+        target = self._desks.desks.get(state.transfer_to or "")
+        if target is None:
+            turn.say("flow.expired", (self._back_button(turn),))
+            return
+        accepted = answer.accept == "yes"
+        turn.emit(TransferAnswered(target.code, target.name, target.reference_prefix, accepted))
+        if not accepted:
+            turn.set_state(replace(state, transfer_to=None))
+            turn.say("handoff.transfer_declined", organisation=self._desk(state.desk).name)
+            return
+        turn.set_state(replace(state, desk=target.code, transfer_to=None))
+        self._say_what_happens(turn, target)
+
+    def _desk(self, code: str | None) -> Desk:
+        return self._desks.desks.get(code or "") or self._desks.desks[self._desks.default]
+
+
+def handoff(content: HandoffContent) -> FeatureFactory:
+    """The feature factory: ``handoff(content.handoff)`` for the engine."""
+
+    def build(services: Services) -> Feature:
+        return Handoff(services, content).feature()
+
+    return build

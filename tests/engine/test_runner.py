@@ -24,6 +24,7 @@ from bot.engine.runner import Engine
 from bot.engine.session import Session, SessionFormatError, SessionStatus
 from bot.features import build_engine
 from bot.flows.loader import load_flow
+from bot.handoff.events import HandoffRouted
 from tests.support.builders import catalog, content, engine
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -99,7 +100,14 @@ def test_language_menu_lists_every_language_in_its_own_name() -> None:
 def test_human_hands_over_and_later_messages_are_relayed_not_answered() -> None:
     bot = engine()
     session, events = run(bot, bot.new_session(FR), resume(text="/human"))
+    assert session.status == SessionStatus.ACTIVE, "nothing goes to staff before the choice"
+    assert "ho:d:microstart" in last_buttons(events)
+    session, events = run(bot, session, resume(payload="ho:d:microstart"))
     assert StatusChanged(SessionStatus.HANDED_OVER, "asked") in events
+    routed = [event for event in events if isinstance(event, HandoffRouted)]
+    assert [(r.organisation, r.reason, r.urgent, r.summary) for r in routed] == [
+        ("microstart", "asked", False, None)
+    ]
     assert session.status == SessionStatus.HANDED_OVER
     session, events = run(bot, session, resume(text="j'ai une question"))
     assert MsgRelayed("j'ai une question") in events
@@ -155,7 +163,7 @@ def test_pending_features_are_announced_honestly_with_a_person_offered() -> None
     bot = engine()
     _, events = run(bot, bot.new_session(FR), resume(payload="menu:events"))
     assert texts(events) == [catalog().text("fr", "not_ready")]
-    assert last_buttons(events) == ["menu:human", "cmd:menu"]
+    assert last_buttons(events) == ["ho:go:not_ready", "cmd:menu"]
 
 
 def test_an_appointment_asks_the_engine_host_for_the_calendar_first() -> None:
@@ -219,4 +227,4 @@ def test_unsure_of_the_meaning_the_two_likeliest_intents_are_offered_as_buttons(
     assert texts(events) == [catalog().text("fr", "not_understood")]
     assert last_buttons(events) == ["int:book_appointment", "int:human_handoff", "cmd:menu"]
     _, chosen = run(bot, session, resume(payload="int:human_handoff"))
-    assert texts(chosen)[0] == catalog().text("fr", "handoff.started")
+    assert texts(chosen)[0].startswith(catalog().text("fr", "handoff.choose_desk"))

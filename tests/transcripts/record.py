@@ -18,13 +18,12 @@ from typing import Any
 
 import yaml
 
-from adapters.collecting import CollectingSender
 from adapters.db.database import make_engine, migrate
 from tests.support.builders import load_demo_data, turn_handler
 from tests.support.stubs import ScriptedNlu, StepClock
-from tests.transcripts.runner import CHANNEL, TRANSCRIPTS_DIR, _inbound
+from tests.transcripts.runner import CHANNEL, TRANSCRIPTS_DIR, play
 
-INPUT_KEYS = ("text", "intent", "payload", "press", "lang", "after_hours")
+INPUT_KEYS = ("staff", "text", "intent", "payload", "press", "lang", "after_hours")
 
 
 async def record(
@@ -40,8 +39,7 @@ async def record(
     recorded = []
     for turn in turns:
         clock.current += timedelta(hours=float(turn.get("after_hours", 0)))
-        outcome = await handler.handle(_inbound(turn, previous, channel), CollectingSender())
-        previous = list(outcome.messages)
+        previous = list(await play(handler, turn, previous, channel))
         expect = []
         for message in previous:
             item: dict[str, Any] = {"text": message.text}

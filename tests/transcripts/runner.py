@@ -4,7 +4,9 @@ A transcript file holds cases; each case is a list of turns. A turn sends ``text
 ``intent`` the scripted NLU should find for it), ``payload`` or ``press`` (the title of a
 button of the bot's last message), optionally ``lang``, and ``expect``s the bot's messages:
 ``text`` (exact) or ``contains``, and ``buttons`` (titles, in order). ``after_hours`` moves
-the clock forward before the turn. A case may name its ``channel`` (web chat otherwise), for
+the clock forward before the turn. A turn with ``staff`` (``reply``, ``close``, ``transfer``,
+with its ``text``) is a staff member's action from the console, resumed as the relay does. A
+case may name its ``channel`` (web chat otherwise), for
 behaviour that depends on it, such as asking which language a WhatsApp reminder can be written
 in. The session is stored and re-read between turns, as in production.
 """
@@ -12,7 +14,7 @@ in. The session is stored and re-read between turns, as in production.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,8 @@ import yaml
 from sqlalchemy import Engine
 
 from adapters.collecting import CollectingSender
+from bot.conversation import TurnHandler
+from bot.engine.inputs import StaffResume
 from bot.engine.messages import Inbound, Outbound
 from tests.support.builders import load_demo_data, turn_handler
 from tests.support.stubs import ScriptedNlu, StepClock
@@ -70,6 +74,21 @@ def _check(expected: list[dict[str, Any]], got: list[Outbound], where: str) -> N
             assert [b.title for b in message.buttons] == want["buttons"], f"{at}: buttons"
 
 
+async def play(
+    handler: TurnHandler, turn: dict[str, Any], previous: list[Outbound], channel: str
+) -> tuple[Outbound, ...]:
+    """One turn of a transcript: the person's message, or a staff member's action."""
+    if "staff" in turn:
+        action, text = str(turn["staff"]), turn.get("text")
+
+        def resume(now: datetime) -> StaffResume:
+            return StaffResume(now, action, text=None if text is None else str(text))
+
+        key = handler.contact_key(channel, USER)
+        return (await handler.resume_contact(channel, key, resume)).messages
+    return (await handler.handle(_inbound(turn, previous, channel), CollectingSender())).messages
+
+
 async def run_case(case: Case, db: Engine) -> None:
     intents = {str(t["text"]): t["intent"] for t in case.turns if "intent" in t}
     clock = StepClock()
@@ -78,6 +97,5 @@ async def run_case(case: Case, db: Engine) -> None:
     previous: list[Outbound] = []
     for number, turn in enumerate(case.turns, start=1):
         clock.current += timedelta(hours=float(turn.get("after_hours", 0)))
-        outcome = await handler.handle(_inbound(turn, previous, case.channel), CollectingSender())
-        previous = list(outcome.messages)
+        previous = list(await play(handler, turn, previous, case.channel))
         _check(turn.get("expect", []), previous, f"{case.file}: {case.name}: turn {number}")
