@@ -92,7 +92,8 @@ class TurnHandler:
         if missing:
             owners = ", ".join(f"{name} ({engine.registry.contexts[name]})" for name in missing)
             raise ValueError(f"no context provider for: {owners}")
-        self._senders = senders or {}
+        # The very directory the channels fill in after the handler is built: not a copy.
+        self._senders = senders if senders is not None else {}
         self.locks = ContactLocks()
 
     def contact_key(self, channel: str, user_id: str) -> str:

@@ -457,3 +457,42 @@ async def test_a_token_telegram_refuses_stops_the_start_with_a_clear_message(
     with pytest.raises(TelegramSetupError, match="TELEGRAM_TOKEN"):
         async with app.router.lifespan_context(app):
             pass
+
+
+# Handoff ------------------------------------------------------------------------------------
+
+
+async def test_a_staff_reply_from_the_console_reaches_the_person_on_telegram(
+    client: httpx.AsyncClient, fake: FakeTelegram, settings: Settings
+) -> None:
+    """The console stores the reply; the app's own relay loop delivers it on Telegram."""
+    from adapters.db.database import make_sessions
+    from adapters.db.handoff_store import Actor, SqlHandoffStore
+    from adapters.db.models import Handoff, Organisation
+    from adapters.db.staff_accounts import SqlStaffAccounts
+
+    await post(client, text_update("/human"))
+    await post(client, press_update("ho:d:microstart", message_id=1))
+    await post(client, text_update("Bonjour, j'ai une question"))
+    engine = make_engine(settings.effective_database_url)
+    sessions = make_sessions(engine)
+    with sessions() as db:
+        handoff = db.scalars(select(Handoff)).one()
+        organisation = db.scalars(
+            select(Organisation).where(Organisation.id == handoff.organisation_id)
+        ).one()
+        handoff_id = handoff.id
+    assert organisation.code == "microstart"
+    account = SqlStaffAccounts(sessions).add(
+        "adviser@microstart.test", "microstart", "adviser", "x", "fr", datetime.now(UTC)
+    )
+    staff = Actor(account.id, organisation.id)
+    assert SqlHandoffStore(sessions).reply(
+        staff, handoff_id, "Bonjour, ici Amina", datetime.now(UTC)
+    )
+    deadline = time.monotonic() + 10
+    while not any("Bonjour, ici Amina" in t for t in fake.texts(PERSON)):
+        assert time.monotonic() < deadline, f"not relayed: {fake.texts(PERSON)[-2:]}"
+        await asyncio.sleep(0.1)
+    assert fake.texts(PERSON)[-1] == "microStart :\nBonjour, ici Amina"
+    engine.dispose()

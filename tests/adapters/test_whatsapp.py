@@ -388,3 +388,54 @@ async def test_the_phone_number_never_appears_in_a_log_line(
     await client.post(text("bonjour"))
     assert caplog.records
     assert all(PHONE not in record.getMessage() for record in caplog.records)
+
+
+# Handoff ------------------------------------------------------------------------------------
+
+
+async def test_a_staff_reply_after_24_hours_goes_as_the_staff_reply_template(
+    client: Client, graph: FakeGraph, settings: Settings
+) -> None:
+    """Two days after the person's last message only a template can reach them: the app's
+    relay loop sends the console's reply as ``passerelle_staff_reply``, text included."""
+    import asyncio
+
+    from adapters.db.database import make_sessions
+    from adapters.db.handoff_store import Actor, SqlHandoffStore
+    from adapters.db.models import Handoff
+    from adapters.db.staff_accounts import SqlStaffAccounts
+
+    await client.post(text("/human"))
+    await client.post(reply("ho:d:microstart", "microStart", "button_reply"))
+    await client.post(text("Bonjour, j'ai une question"))
+    engine = make_engine(settings.effective_database_url)
+    sessions = make_sessions(engine)
+    with engine.begin() as connection:
+        connection.execute(
+            update(Contact).values(last_seen_at=datetime.now(UTC) - timedelta(days=2))
+        )
+    with sessions() as db:
+        handoff = db.scalars(select(Handoff)).one()
+        organisation_id, handoff_id = handoff.organisation_id, handoff.id
+    assert organisation_id is not None
+    account = SqlStaffAccounts(sessions).add(
+        "adviser@microstart.test", "microstart", "adviser", "x", "fr", datetime.now(UTC)
+    )
+    before = len(graph.to(PHONE))
+    assert SqlHandoffStore(sessions).reply(
+        Actor(account.id, organisation_id),
+        handoff_id,
+        "Bonjour,\nici Amina. Passez jeudi.",
+        datetime.now(UTC),
+    )
+    deadline = time.monotonic() + 10
+    while len(graph.to(PHONE)) == before:
+        assert time.monotonic() < deadline, "the reply was not relayed"
+        await asyncio.sleep(0.1)
+    sent = graph.to(PHONE)[-1]
+    assert sent["type"] == "template"
+    assert sent["template"]["name"] == "passerelle_staff_reply"
+    assert sent["template"]["language"] == {"code": "fr"}
+    values = [p["text"] for p in sent["template"]["components"][0]["parameters"]]
+    assert values == ["microStart", "Bonjour, ici Amina. Passez jeudi."]
+    engine.dispose()
