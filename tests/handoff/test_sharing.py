@@ -52,7 +52,11 @@ def test_yes_shares_every_answer_labelled_in_the_staff_languages() -> None:
     assert shared.summary is not None
     items = {item["label"]["fr"]: item["value"] for item in shared.summary["items"]}
     assert items["Région"]["fr"] == "Bruxelles"
-    assert items["Séjour"] == {"fr": "Pas de document", "nl": "Geen document", "en": "No valid document"}
+    assert items["Séjour"] == {
+        "fr": "Pas de document",
+        "nl": "Geen document",
+        "en": "No valid document",
+    }
     assert items["Banque"]["en"] == "prefers not to say"
     assert "Accord" not in items, "the consent answer is not a fact about the person"
 
