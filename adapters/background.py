@@ -1,6 +1,6 @@
 """The app's periodic work, started by its lifespan: erasing after retention, retrying what
 each channel could not take, draining the WhatsApp inbox, relaying staff actions to the
-conversations, sending due reminders."""
+conversations, telling organisations of new handoffs, sending due reminders."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from collections.abc import Awaitable, Callable
 from adapters.channels import Channels
 from adapters.composition import Components
 from adapters.db.database import make_sessions
+from adapters.db.notice_store import SqlNoticeStore
 from adapters.db.relay_store import SqlRelayStore
+from adapters.handoff_notices import NOTICES_EVERY_SECONDS, HandoffNotifier
 from adapters.handoff_relay import RELAY_EVERY_SECONDS, relay_job
 from adapters.maintenance import (
     REMINDERS_EVERY_SECONDS,
@@ -41,6 +43,14 @@ def periodic_jobs(parts: Components, channels: Channels) -> list[Job]:
         jobs.append((RETRY_EVERY_SECONDS, retry, f"{channel} retry"))
     relay = relay_job(SqlRelayStore(make_sessions(parts.db)), parts.handler, clock)
     jobs.append((RELAY_EVERY_SECONDS, relay, "staff relay"))
+    notifier = HandoffNotifier(
+        parts.settings,
+        parts.content.handoff.desks.desks,
+        SqlNoticeStore(make_sessions(parts.db)),
+        clock,
+    )
+    if notifier.enabled:
+        jobs.append((NOTICES_EVERY_SECONDS, notifier.run_once, "handoff notices"))
     reminders = ReminderSweeper(parts.booking_store, parts.senders, parts.content.catalog, clock)
     jobs.append((REMINDERS_EVERY_SECONDS, reminders.run_once, "reminders"))
     return jobs

@@ -55,6 +55,13 @@ class Settings(BaseSettings):
     retention_days: Annotated[int, Field(ge=1, le=3650)] = 180
     default_language: str = "fr"
     webchat_rate_per_minute: Annotated[int, Field(ge=1)] = 30
+    # Outgoing e-mail, for telling an organisation of a new handoff (flows/handoff.yml notify)
+    smtp_host: str | None = None
+    smtp_port: Annotated[int, Field(ge=1, le=65535)] = 587
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str | None = None
+    smtp_starttls: bool = True
     # Appointments: no slot sooner than this many hours, none further than this many days.
     booking_lead_hours: Annotated[int, Field(ge=0, le=24 * 30)] = 12
     booking_horizon_days: Annotated[int, Field(ge=1, le=365)] = 42

@@ -177,6 +177,8 @@ class Handoff(Base):
     # Since when the person waits for a staff answer; None while staff spoke last.
     waiting_since: Mapped[datetime | None]
     updated_at: Mapped[datetime | None]
+    # When the organisation was told of it (Telegram group, e-mail): told once.
+    notified_at: Mapped[datetime | None]
 
 
 class HandoffMessage(Base):

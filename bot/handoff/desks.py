@@ -28,6 +28,9 @@ class Desk:
     # weekday (0 = Monday) -> opening ranges, Brussels time
     hours: Mapping[int, tuple[tuple[time, time], ...]]
     closed: frozenset[date] = frozenset()
+    # Where the organisation is told of a new handoff (a link only): optional.
+    notify_telegram_chat: str | None = None
+    notify_email: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +70,7 @@ def load_desks(path: Path) -> Desks:
 
 
 def _desk(path: Path, code: str, item: dict[str, Any]) -> Desk:
+    notify: dict[str, Any] = item.get("notify") or {}
     try:
         hours = {
             WEEKDAYS.index(day): tuple(_range(text) for text in ranges)
@@ -80,6 +84,8 @@ def _desk(path: Path, code: str, item: dict[str, Any]) -> Desk:
             answer_minutes=int(item["answer_minutes"]),
             hours=hours,
             closed=frozenset(date.fromisoformat(str(day)) for day in item.get("closed") or ()),
+            notify_telegram_chat=_optional(notify.get("telegram_chat")),
+            notify_email=_optional(notify.get("email")),
         )
     except (KeyError, ValueError, TypeError) as error:
         raise DeskError(f"{path}: desks.{code}: {error}") from error
@@ -90,3 +96,7 @@ def _range(text: str) -> tuple[time, time]:
     if not start < end:
         raise ValueError(f"opening range {text!r} ends before it starts")
     return start, end
+
+
+def _optional(value: object) -> str | None:
+    return None if value in (None, "") else str(value)
