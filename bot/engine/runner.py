@@ -24,7 +24,7 @@ from bot.engine.buttons import (
     RestartButton,
     ResumeButton,
 )
-from bot.engine.events import Event
+from bot.engine.events import Event, MsgCreated
 from bot.engine.flow_runner import FlowLoopError, FlowRunner
 from bot.engine.inputs import (
     LanguageDecision,
@@ -35,7 +35,7 @@ from bot.engine.inputs import (
     WaitTimeoutResume,
 )
 from bot.engine.messages import Button
-from bot.engine.payloads import NotUnderstood, PayloadType, command_name, kind_of
+from bot.engine.payloads import NotUnderstood, PayloadType, command_name, encode, kind_of
 from bot.engine.registry import FeatureFactory, Registry, RegistryError
 from bot.engine.services import PERSON_COMMAND, PERSON_MENU_ITEM, Services
 from bot.engine.session import Session, SessionStatus
@@ -43,6 +43,7 @@ from bot.engine.state import EngineState, FlowState
 from bot.engine.turn import Turn
 from bot.flows.spec import Flow
 from bot.i18n.catalog import Catalog
+from bot.understanding.typed_buttons import typed_button
 
 RETURN_AFTER = timedelta(hours=24)
 MAX_MISSES = 2
@@ -124,6 +125,7 @@ class Engine:
         message = turn.message
         if message and message.language.unsure and not turn.state(EngineState).language_checked:
             self._check_language(turn)
+        _remember_buttons(turn)
         return Sprint(turn.session, tuple(turn.events))
 
     def _dispatch(self, turn: Turn, previous_input: datetime | None) -> None:
@@ -182,13 +184,41 @@ class Engine:
         elif payload is None and self._screened(turn, message.text):
             return
         elif status is not None:
-            status.on_message(turn)
+            typed = self._typed_button(turn, message.text, exact_only=True)
+            if typed is not None and not isinstance(typed, NotUnderstood):
+                self._read_pressed(turn, message, typed)
+            else:
+                status.on_message(turn)
         elif self._came_back(turn, previous_input, kind):
             self._welcome_back(turn)
         elif payload is not None:
             self._on_payload(turn, payload)
+        elif (typed := self._typed_button(turn, message.text)) is not None:
+            self._on_payload(turn, typed)
         else:
             self._on_text(turn, message)
+
+    def _typed_button(
+        self, turn: Turn, text: str | None, *, exact_only: bool = False
+    ) -> PayloadType | NotUnderstood | None:
+        """The button on screen the typed text means, decoded, or None."""
+        if not text:
+            return None
+        # The menu button's title typed anywhere ("menu") is the menu, on screen or not.
+        offered = (*turn.state(EngineState).offered, (turn.text("flow.menu"), "cmd:menu"))
+        current = self.flows.current(turn)
+        if current is not None and current[1].validator is not None:
+            exact_only = True  # a typed number answers the question, not a button
+        titles = [title for title, _ in offered]
+        index = typed_button(text, titles, exact_only=exact_only, numbered=len(titles) - 1)
+        return None if index is None else self.registry.codec.decode(offered[index][1])
+
+    def _read_pressed(self, turn: Turn, message: MsgResume, payload: PayloadType) -> None:
+        """A title typed while a status leads (handed over): what pressing it does."""
+        wire = encode(payload)
+        pressed = MsgResume(now=message.now, language=message.language, payload=wire)
+        turn.resume = pressed
+        self._read_message(turn, pressed, None)
 
     def _screened(self, turn: Turn, text: str | None) -> bool:
         return bool(text) and any(screen(turn, text or "") for screen in self.registry.screens)
@@ -327,3 +357,15 @@ def _kind(payload: PayloadType | NotUnderstood | None) -> str | None:
     if isinstance(payload, NotUnderstood):
         return payload.kind
     return kind_of(type(payload))
+
+
+def _remember_buttons(turn: Turn) -> None:
+    """The buttons of this turn's answer are what the person has on screen now; a turn that
+    said nothing (a relayed message) leaves the screen as it was."""
+    said = [event.message for event in turn.events if isinstance(event, MsgCreated)]
+    if not said:
+        return
+    offered = tuple((b.title, b.payload) for message in said for b in message.buttons)
+    state = turn.state(EngineState)
+    if offered != state.offered:
+        turn.set_state(replace(state, offered=offered))

@@ -69,16 +69,22 @@ class FlowState:
 @dataclass(frozen=True, slots=True)
 class EngineState:
     """What the engine itself remembers: whether it asked if its language guess was right,
-    and how many typed messages in a row it did not understand (outside the flows)."""
+    how many typed messages in a row it did not understand (outside the flows), and the
+    buttons on screen."""
 
     KEY: ClassVar[str] = "engine"
     language_checked: bool = False
     misunderstood: int = 0
+    # (title, payload) of the buttons of the bot's last answer: what is on the person's
+    # screen, so that typing a title means pressing it.
+    offered: tuple[tuple[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"language_checked": self.language_checked}
         if self.misunderstood:
             data["misunderstood"] = self.misunderstood
+        if self.offered:
+            data["offered"] = [list(button) for button in self.offered]
         return data
 
     @classmethod
@@ -86,6 +92,7 @@ class EngineState:
         return cls(
             language_checked=bool(raw.get("language_checked")),
             misunderstood=int(raw.get("misunderstood") or 0),
+            offered=tuple((str(t), str(p)) for t, p in raw.get("offered") or ()),
         )
 
 
