@@ -39,6 +39,7 @@ from telegram.error import (
 )
 from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
 
+from adapters.bidi import isolated
 from adapters.telegram_format import (
     as_html,
     keyboard,
@@ -78,7 +79,7 @@ class TelegramSender:
     async def send(self, address: str, messages: Sequence[Outbound]) -> None:
         chat_id = int(address)
         for message in messages:
-            pieces = split_text(message.text)
+            pieces = split_text(isolated(message.text, message.lang))
             for index, piece in enumerate(pieces):
                 last = index == len(pieces) - 1
                 await self._call(

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from adapters.bidi import isolated
 from adapters.telegram_format import split_text
 from bot.engine.messages import Button, Inbound, Outbound
 
@@ -183,10 +184,11 @@ def _clean(text: str) -> str:
 def render(message: Outbound, to: str, labels: Labels) -> list[dict[str, Any]]:
     """The Graph API ``/messages`` bodies for one engine message, in order."""
     buttons = [b for b in message.buttons if len(b.payload) <= ID_LIMIT]
+    text = isolated(message.text, message.lang)
     if not buttons:
-        return [_text(to, piece) for piece in split_text(message.text, TEXT_LIMIT)]
+        return [_text(to, piece) for piece in split_text(text, TEXT_LIMIT)]
     bodies: list[dict[str, Any]] = []
-    body = message.text
+    body = text
     if len(body) > BODY_LIMIT:
         bodies += [_text(to, piece) for piece in split_text(body, TEXT_LIMIT)]
         body = labels.list_button

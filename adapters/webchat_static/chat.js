@@ -464,12 +464,43 @@ function speakerLabel(speakerKey) {
   return label;
 }
 
+// Pieces of a message that must read left to right and stay on one line whatever the text
+// around them: commands (/forget), reference codes (HB-AGV6), amounts (25 000 EUR), phone
+// numbers (0800 30 030), times (09:00) and web addresses. Each is drawn in its own <bdi>
+// (isolated, so "/forget" never shows as "forget/" in Arabic) that does not wrap.
+const ISOLATED = new RegExp(
+  [
+    String.raw`https?://\S+`,
+    String.raw`/[a-z]{2,20}\b`,
+    String.raw`\b[A-Z]{2}-[A-Z0-9]{4,6}\b`,
+    String.raw`\d[\d\u00a0\u202f .,]*\d\s?(?:EUR|€)`,
+    String.raw`\d+\s?(?:EUR|€)`,
+    String.raw`\b0\d{2,3}(?:[ \u00a0]\d{2,3}){2,3}\b`,
+    String.raw`\b\d{1,2}:\d{2}\b`,
+  ].join("|"),
+  "g",
+);
+
+function appendIsolated(parent, text) {
+  let last = 0;
+  for (const match of text.matchAll(ISOLATED)) {
+    if (match.index > last) parent.append(document.createTextNode(text.slice(last, match.index)));
+    const piece = document.createElement("bdi");
+    piece.className = "iso";
+    piece.dir = "ltr";
+    piece.textContent = match[0];
+    parent.append(piece);
+    last = match.index + match[0].length;
+  }
+  if (last < text.length) parent.append(document.createTextNode(text.slice(last)));
+}
+
 function textBubble(text, lang, dir) {
   const bubble = document.createElement("p");
   bubble.className = "bubble";
   bubble.dir = dir || "auto";
   if (lang) bubble.lang = lang;
-  bubble.textContent = text;
+  appendIsolated(bubble, text);
   return bubble;
 }
 
@@ -502,8 +533,10 @@ function drawChoices(entry) {
     const el = document.createElement("button");
     el.type = "button";
     el.className = "choice";
-    el.dir = "auto";
-    el.textContent = button.title;
+    // The message's direction, not the first letter's: an Arabic title starting with a Latin
+    // name ("microStart ...") still reads right to left.
+    el.dir = entry.dir || "auto";
+    appendIsolated(el, button.title);
     el.addEventListener("click", (event) => {
       // The pressed button is now disabled and has lost focus.
       if (choose(entry, index, group)) focusInputAfter(event);

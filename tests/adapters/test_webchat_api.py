@@ -88,7 +88,9 @@ async def test_the_human_intent_hands_over(client: httpx.AsyncClient) -> None:
     response = await client.post(
         API, json={"user": "demo-user-3-abcdefghijkl", "text": "je veux parler a une personne"}
     )
-    assert response.json()["messages"][0]["text"] == catalog().text("fr", "handoff.started")
+    first = response.json()["messages"][0]
+    assert first["text"].startswith(catalog().text("fr", "handoff.choose_desk"))
+    assert first["buttons"][0]["payload"] == "ho:d:microstart"
 
 
 BAD_BODIES = [
@@ -181,3 +183,69 @@ async def test_the_chat_page_is_served_with_a_strict_content_security_policy(
     script = await client.get("/chat/static/chat.js")
     assert script.status_code == 200
     assert "/webchat/api/messages" in script.text
+
+
+# The pull endpoint: what reaches the page without a request of its own ----------------------
+
+
+async def test_staff_replies_are_pulled_once_acknowledged_by_the_cursor(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    import asyncio
+    from datetime import UTC, datetime
+
+    from adapters.db.database import make_sessions
+    from adapters.db.handoff_store import Actor, SqlHandoffStore
+    from adapters.db.models import Handoff
+    from adapters.db.staff_accounts import SqlStaffAccounts
+
+    user = "demo-user-pull-abcdefghijkl"
+    header = {"X-Passerelle-User": user}
+    await client.post(API, json={"user": user, "text": "/human"})
+    await client.post(API, json={"user": user, "payload": "ho:d:microstart"})
+    empty = (await client.get(API, headers=header)).json()
+    assert empty["messages"] == [], "what the page got in its own answers is not pulled again"
+
+    engine = make_engine(settings.effective_database_url)
+    sessions = make_sessions(engine)
+    with sessions() as db:
+        handoff = db.scalars(select(Handoff)).one()
+        organisation_id, handoff_id = handoff.organisation_id, handoff.id
+    assert organisation_id is not None
+    now = datetime.now(UTC)
+    account = SqlStaffAccounts(sessions).add(
+        "a@microstart.test", "microstart", "adviser", "x", "fr", now
+    )
+    SqlHandoffStore(sessions).reply(
+        Actor(account.id, organisation_id), handoff_id, "Bonjour !", now
+    )
+    engine.dispose()
+
+    for _ in range(50):  # the app's relay job runs every second
+        pulled = (await client.get(API, params={"after": empty["cursor"]}, headers=header)).json()
+        if pulled["messages"]:
+            break
+        await asyncio.sleep(0.1)
+    assert [m["text"] for m in pulled["messages"]] == ["microStart :\nBonjour !"]
+    again = (await client.get(API, params={"after": empty["cursor"]}, headers=header)).json()
+    assert again == pulled, "a lost answer is asked again with the same cursor"
+    after = (await client.get(API, params={"after": pulled["cursor"]}, headers=header)).json()
+    assert after == {"messages": [], "cursor": pulled["cursor"]}
+    by_query = (await client.get(API, params={"user": user, "after": pulled["cursor"]})).json()
+    assert by_query["messages"] == []
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ({"after": "0"}, "user must be"),
+        ({"user": "short", "after": "0"}, "user must be"),
+        ({"user": "demo-user-pull-abcdefghijkl", "after": "-1"}, "after must be"),
+    ],
+)
+async def test_a_bad_pull_is_refused(
+    client: httpx.AsyncClient, query: dict[str, str], reason: str
+) -> None:
+    response = await client.get(API, params=query)
+    assert response.status_code == 400
+    assert reason in response.json()["error"]
