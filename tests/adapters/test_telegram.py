@@ -249,7 +249,7 @@ async def test_a_voice_note_gets_a_kind_answer_and_the_offer_of_a_person(
     (answer,) = fake.sent()
     assert shown(answer.params) == catalog().text("nl", "media.unsupported")
     assert buttons(answer.params) == [
-        (catalog().text("nl", "menu.human"), "cmd:human"),
+        (catalog().text("nl", "menu.human"), "ho:go:media"),
         (catalog().text("nl", "flow.menu"), "cmd:menu"),
     ]
 

@@ -252,7 +252,7 @@ async def test_a_voice_note_gets_a_kind_answer_and_the_offer_of_a_person(
     (answer,) = graph.to(PHONE)
     assert shown(answer) == catalog().text("fr", "media.unsupported")
     assert [c[:2] for c in choices(answer)] == [
-        ("cmd:human", catalog().text("fr", "menu.human")),
+        ("ho:go:media", catalog().text("fr", "menu.human")),
         ("cmd:menu", catalog().text("fr", "flow.menu")),
     ]
 
