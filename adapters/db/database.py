@@ -57,7 +57,7 @@ def migrate(url: str, revision: str = "head") -> tuple[str | None, str | None]:
 
     On PostgreSQL the upgrade holds an advisory lock keyed on the current schema, so replicas
     started together migrate one after the other: the first upgrades, the others find the
-    schema at head and do nothing. SQLite serialises writers itself."""
+    schema at head and do nothing. SQLite is the embedded, one-process database: no lock."""
     config = alembic_config(url)
     if make_url(url).get_backend_name() != "postgresql":
         before = current_revision(url)
@@ -79,10 +79,9 @@ def migrate(url: str, revision: str = "head") -> tuple[str | None, str | None]:
 
 # One lock per schema: deployments (and test schemas) sharing a database do not wait on each
 # other. Session-level, on a connection of its own, so it spans Alembic's transactions.
-MIGRATION_LOCK_SQL = "SELECT pg_advisory_lock(hashtext('passerelle.migrate.' || current_schema()))"
-MIGRATION_UNLOCK_SQL = (
-    "SELECT pg_advisory_unlock(hashtext('passerelle.migrate.' || current_schema()))"
-)
+_MIGRATION_KEY = "hashtext('passerelle.migrate.' || coalesce(current_schema(), ''))"
+MIGRATION_LOCK_SQL = f"SELECT pg_advisory_lock({_MIGRATION_KEY})"
+MIGRATION_UNLOCK_SQL = f"SELECT pg_advisory_unlock({_MIGRATION_KEY})"
 
 
 def current_revision(url: str) -> str | None:
