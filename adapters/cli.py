@@ -59,7 +59,8 @@ def _ensure_model(settings: Settings) -> None:
 
 @app.command()
 def run(host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Migrate the database, start Rasa (unless RASA_URL is set) and serve the bot.
+    """Migrate the database (with PASSERELLE_MIGRATE=0: check it is migrated), start Rasa
+    (unless RASA_URL is set) and serve the bot.
 
     Serves at once: a missing NLU model is trained in the background (see /healthz)."""
     import uvicorn
