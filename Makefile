@@ -48,6 +48,7 @@ check: $(APP_STAMP)
 
 test: setup check
 	@scripts/timed "Chromium for the browser tests" scripts/ensure-chromium
+	@scripts/timed "docker-compose for the compose file's test" scripts/ensure-docker-compose
 	@scripts/timed "pytest" scripts/test
 
 lock: $(APP_STAMP)

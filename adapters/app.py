@@ -31,7 +31,7 @@ from adapters.composition import (
     build_turn_handler,
     load_settings_content,
 )
-from adapters.db.database import make_engine, make_sessions, migrate
+from adapters.db.database import make_engine, make_sessions, prepare_schema
 from adapters.db.webchat_pull import SqlWebchatPull
 from adapters.local_nlu import LocalNlu, RemoteNlu, build_nlu
 from adapters.metrics import Metrics
@@ -123,7 +123,10 @@ def _lifespan(
 ) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        await anyio.to_thread.run_sync(migrate, parts.settings.effective_database_url)
+        settings = parts.settings
+        await anyio.to_thread.run_sync(
+            prepare_schema, settings.effective_database_url, settings.migrate_at_start
+        )
         try:
             await nlu.start()
             if channels.telegram is not None:

@@ -25,14 +25,14 @@ def _say(line: str) -> None:
     print(f"passerelle: {line}", flush=True)
 
 
-def _settings() -> Settings:
+def _settings(*, create_dev_secrets: bool = True) -> Settings:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     # httpx logs every request URL at INFO, and Rasa's token travels in the query string.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
-        return load_settings()
+        return load_settings(create_dev_secrets=create_dev_secrets)
     except ConfigurationError as problem:
         print(f"passerelle: {problem}", file=sys.stderr)
         raise typer.Exit(2) from problem
@@ -59,7 +59,8 @@ def _ensure_model(settings: Settings) -> None:
 
 @app.command()
 def run(host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Migrate the database, start Rasa (unless RASA_URL is set) and serve the bot.
+    """Migrate the database (with PASSERELLE_MIGRATE=0: check it is migrated), start Rasa
+    (unless RASA_URL is set) and serve the bot.
 
     Serves at once: a missing NLU model is trained in the background (see /healthz)."""
     import uvicorn
@@ -69,6 +70,27 @@ def run(host: str = "127.0.0.1", port: int = 8000) -> None:
     settings = _settings()
     _say(f"web chat on http://{host}:{port}/chat  (health: /healthz, readiness: /readyz)")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
+
+
+@app.command("migrate")
+def migrate_command() -> None:
+    """Upgrade the database schema to this version's (Alembic), then exit; running it again
+    does nothing. On PostgreSQL replicas started together wait for each other (advisory lock).
+    Needs DATABASE_URL only: no secrets, no NLU."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from adapters.db.database import migrate
+
+    settings = _settings(create_dev_secrets=False)
+    try:
+        before, after = migrate(settings.effective_database_url)
+    except SQLAlchemyError as problem:
+        print(f"passerelle: migrate failed: {problem}", file=sys.stderr)
+        raise typer.Exit(1) from problem
+    if before == after:
+        _say(f"database schema already at revision {after}: nothing to do")
+    else:
+        _say(f"database schema migrated from revision {before or 'none'} to {after}")
 
 
 @nlu_app.command("train")

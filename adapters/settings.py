@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     nlu_dir: Path = Field(default=PROJECT_DIR / "nlu_data", alias="PASSERELLE_NLU_DIR")
     models_dir: Path = Field(default=PROJECT_DIR / "models", alias="PASSERELLE_MODELS_DIR")
     rasa_venv: Path = Field(default=PROJECT_DIR / ".venv-rasa", alias="PASSERELLE_RASA_VENV")
+    # 0: migrations are run apart (`passerelle migrate`, the compose file's migrate service)
+    # and the app only checks the schema is current; the embedded default migrates at start.
+    migrate_at_start: bool = Field(default=True, alias="PASSERELLE_MIGRATE")
 
     database_url: str | None = None
     rasa_url: str | None = None
@@ -162,8 +165,32 @@ def load_settings(*, create_dev_secrets: bool = True) -> Settings:
                 problems.append(str(item["msg"]).removeprefix("Value error, "))
         raise ConfigurationError("configuration error: " + "; ".join(problems)) from error
     if create_dev_secrets and (settings.secret_key is None or settings.encryption_key is None):
+        _refuse_dev_secrets_on_shared_database(settings)
         settings = _with_dev_secrets(settings)
     return settings
+
+
+def _refuse_dev_secrets_on_shared_database(settings: Settings) -> None:
+    # Secrets kept in one process's var/ differ between processes: each would sign with its
+    # own key and encrypt and pseudonymise the same person differently in the shared database.
+    if not settings.effective_database_url.startswith("postgresql"):
+        return
+    missing = [
+        name
+        for name, value in (
+            ("SECRET_KEY", settings.secret_key),
+            ("ENCRYPTION_KEY", settings.encryption_key),
+        )
+        if value is None
+    ]
+    raise ConfigurationError(
+        f"configuration error: {' and '.join(missing)} must be set when DATABASE_URL is "
+        "PostgreSQL (development secrets are only created for the embedded SQLite database: "
+        "processes sharing one database must share its secrets). Create them once, keep them "
+        "with the database's backups: SECRET_KEY=$(python3 -c 'import secrets; "
+        "print(secrets.token_urlsafe(48))') ENCRYPTION_KEY=$(python3 -c 'import base64, os; "
+        "print(base64.urlsafe_b64encode(os.urandom(32)).decode())')"
+    )
 
 
 def _with_dev_secrets(settings: Settings) -> Settings:

@@ -67,3 +67,39 @@ def test_configured_secrets_are_used_as_they_are(
     settings = load_settings()
     assert settings.secret_key == "s" * 40
     assert not (tmp_path / "dev-secrets.env").exists()
+
+
+POSTGRES = "postgresql+psycopg://passerelle@db.example/passerelle"
+
+
+@pytest.mark.parametrize(
+    ("configured", "named"),
+    [
+        ({}, "SECRET_KEY and ENCRYPTION_KEY must be set"),
+        ({"SECRET_KEY": "s" * 40}, "ENCRYPTION_KEY must be set"),
+        ({"ENCRYPTION_KEY": "A" * 43 + "="}, "SECRET_KEY must be set"),
+    ],
+)
+def test_on_postgresql_no_development_secrets_are_created_the_missing_ones_are_named(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, configured: dict[str, str], named: str
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", POSTGRES)
+    for name, value in configured.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigurationError, match=f"{named} when DATABASE_URL is PostgreSQL"):
+        load_settings()
+    assert not (tmp_path / "dev-secrets.env").exists()
+
+
+def test_passerelle_run_on_postgresql_without_secrets_stops_before_serving(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from adapters.cli import app
+
+    monkeypatch.setenv("DATABASE_URL", POSTGRES)
+    result = CliRunner().invoke(app, ["run"])
+    assert result.exit_code == 2
+    assert "SECRET_KEY and ENCRYPTION_KEY must be set" in result.output
+    assert not (tmp_path / "dev-secrets.env").exists()
