@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     booking_horizon_days: Annotated[int, Field(ge=1, le=365)] = 42
     # Hours before an appointment at which reminders are sent, e.g. "24,2".
     reminder_hours: str = "24,2"
+    # Info week: how long a place offered from the waiting list waits for Accept or Decline.
+    event_offer_hours: Annotated[int, Field(ge=1, le=24 * 7)] = 12
 
     @field_validator("reminder_hours")
     @classmethod
