@@ -81,7 +81,7 @@ def counts(db: Engine, event: str = EVENT) -> tuple[int, int]:
 def statuses(db: Engine) -> dict[str, str]:
     with db.connect() as connection:
         rows = connection.execute(select(EventSignupRow.code, EventSignupRow.status)).all()
-    return {code: status for code, status in rows}
+    return {str(code): str(status) for code, status in rows}
 
 
 async def test_a_hundred_at_once_for_twenty_places_give_twenty_places_and_eighty_waiting(
@@ -171,7 +171,7 @@ async def test_a_freed_place_is_offered_to_number_one_once_even_with_two_sweeper
     moved = await asyncio.gather(*(s.move_waiting_lists(NOW) for s in [one, two] * 3))
     assert sum(moved) == 1
     assert statuses(week)["IW-0002"] == "offered"  # number 1 of the list
-    assert [v for v in statuses(week).values()].count("offered") == 1
+    assert list(statuses(week).values()).count("offered") == 1
     assert counts(week) == (2, 2)
     with week.connect() as connection:
         offers = connection.execute(
