@@ -74,6 +74,11 @@ def title(turn: Speaker, event: InfoEvent) -> str:
     return text
 
 
+def plain_title(turn: Speaker, event: InfoEvent) -> str:
+    """The title without the mark of another language: for a button."""
+    return localized(event.title, turn.lang)[0]
+
+
 def description(turn: Speaker, event: InfoEvent) -> str:
     text, lang = localized(event.description, turn.lang)
     if text and lang != turn.lang:

@@ -71,7 +71,7 @@ def show(turn: Turn, context: InfoWeekContext, query: ListEvents) -> None:
         start, page = 0, chosen[:size]
     lines = [_line(turn, number, event) for number, event in enumerate(page, start=start + 1)]
     buttons = [
-        Button(f"{number}. {labels.title(turn, event)}", encode(Details(event.id)))
+        Button(f"{number}. {labels.plain_title(turn, event)}", encode(Details(event.id)))
         for number, event in enumerate(page, start=start + 1)
     ]
     if start + size < len(chosen):
