@@ -19,7 +19,7 @@ from adapters.db.infoweek_models import (
     InfoEventRow,
     InfoWeekRow,
 )
-from adapters.db.infoweek_writes import as_sign_up, expire_offers, promote
+from adapters.db.infoweek_writes import REMINDER_OFFSETS, as_sign_up, expire_offers, promote
 from adapters.db.models import Contact, Organisation
 from bot.infoweek.context import DEFAULT_BUTTON_LIMIT, DEFAULT_OFFER_HOURS, InfoWeekContext
 from bot.infoweek.importing import EventFile, ImportRefused, Problem, read_event_file
@@ -243,6 +243,9 @@ class SqlInfoWeekStore:
                 message.status = "cancelled"
                 return None
             event_row = db.get_one(InfoEventRow, signup.event_id)
+            if not _still_useful(message.kind, event_row.starts_at, now):
+                message.status = "cancelled"
+                return None
             organisation = db.get_one(Organisation, event_row.organisation_id)
             return DueEventMessage(
                 message.id,
@@ -264,6 +267,15 @@ class SqlInfoWeekStore:
                 .where(EventReminderRow.id == message_id)
                 .values(status="sent" if sent else "failed", sent_at=at if sent else None)
             )
+
+
+def _still_useful(kind: str, starts_at: datetime, now: datetime) -> bool:
+    """A reminder of a session already begun, or the day before's when the 2-hour one is
+    due too (the sweeper was down), would only confuse."""
+    if starts_at <= now:
+        return False
+    later = dict(REMINDER_OFFSETS).get("2h")
+    return not (kind == "day_before" and later is not None and starts_at - now <= later)
 
 
 def _claimable(now: datetime, stale_after: timedelta) -> ColumnElement[bool]:
