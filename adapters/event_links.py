@@ -12,7 +12,7 @@ from urllib.parse import quote, urlencode
 
 import segno
 
-from bot.infoweek.feature import START_PREFIX
+from bot.infoweek.model import START_PREFIX
 
 CHANNELS = ("web", "telegram", "whatsapp")
 

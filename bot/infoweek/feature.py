@@ -14,9 +14,9 @@ from bot.engine.turn import Turn
 from bot.infoweek.buttons import INFOWEEK_BUTTONS
 from bot.infoweek.context import INFOWEEK
 from bot.infoweek.dialogue import InfoWeekDialogue, event_file_path
+from bot.infoweek.model import START_PREFIX
 from bot.infoweek.state import InfoWeekState
 
-START_PREFIX = "event_"
 TEXT_CODE = re.compile(r"\s*event[_ ]([a-z0-9][a-z0-9-]{0,39})\s*", re.IGNORECASE)
 
 

@@ -18,6 +18,8 @@ from datetime import datetime
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 CODE_LENGTH = 4
 CODE_PREFIX = "IW"
+# A deep link's start parameter and a WhatsApp link's text code: ``event_<id>``.
+START_PREFIX = "event_"
 AUDIENCES = ("women", "newcomers", "young", "undocumented")
 # Sign-up statuses: holding a place (confirmed, offered), waiting, or gone.
 CONFIRMED, WAITING, OFFERED = "confirmed", "waiting", "offered"
