@@ -1,7 +1,8 @@
 """The links that open an event's details in the chat, one per channel, and their QR codes
 for posters: ``/chat?event=<id>`` (web chat), ``https://t.me/<bot>?start=event_<id>``
-(Telegram) and ``https://wa.me/<number>?text=event_<id>`` (WhatsApp's prefilled text, which
-the bot reads as the event's code). Plain QR codes (``segno.make_qr``: ``segno.make`` would
+(Telegram) and ``https://wa.me/<number>?text=/start%20event_<id>`` (WhatsApp's prefilled
+text: the same command as Telegram's link, so no language is guessed from a code; the bot
+also reads a typed ``event_<id>``). Plain QR codes (``segno.make_qr``: ``segno.make`` would
 pick a Micro QR for short links, which phone cameras do not read)."""
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ class EventLinks:
         if channel == "whatsapp":
             if not self.whatsapp_number:
                 return None
-            return f"https://wa.me/{self.whatsapp_number}?text={quote(code)}"
+            return f"https://wa.me/{self.whatsapp_number}?text={quote(f'/start {code}')}"
         if channel == "web":
             return f"{self.public_base_url.rstrip('/')}/chat?{urlencode({'event': event})}"
         return None

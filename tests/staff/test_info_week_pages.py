@@ -119,7 +119,7 @@ def test_links_of_every_channel_and_their_qr_codes_are_plain_qr() -> None:
     assert links.all("bxl-one") == {
         "web": "https://passerelle.example/chat?event=bxl-one",
         "telegram": "https://t.me/passerelle_bot?start=event_bxl-one",
-        "whatsapp": "https://wa.me/32470123456?text=event_bxl-one",
+        "whatsapp": "https://wa.me/32470123456?text=/start%20event_bxl-one",
     }
     for link in links.all("bxl-one").values():
         assert not segno.make_qr(link).is_micro
