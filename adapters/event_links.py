@@ -15,7 +15,7 @@ import segno
 
 from bot.infoweek.model import START_PREFIX
 
-CHANNELS = ("web", "telegram", "whatsapp")
+CHANNELS = ("webchat", "telegram", "whatsapp")
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +24,7 @@ class EventLinks:
     telegram_bot: str | None = None  # the bot's username, without @
     whatsapp_number: str | None = None  # the business number, digits only
 
-    def link(self, event: str, channel: str = "web") -> str | None:
+    def link(self, event: str, channel: str = "webchat") -> str | None:
         code = f"{START_PREFIX}{event}"
         if channel == "telegram":
             return f"https://t.me/{self.telegram_bot}?start={code}" if self.telegram_bot else None
@@ -32,7 +32,7 @@ class EventLinks:
             if not self.whatsapp_number:
                 return None
             return f"https://wa.me/{self.whatsapp_number}?text={quote(f'/start {code}')}"
-        if channel == "web":
+        if channel == "webchat":
             return f"{self.public_base_url.rstrip('/')}/chat?{urlencode({'event': event})}"
         return None
 

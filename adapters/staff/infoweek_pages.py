@@ -96,7 +96,7 @@ class InfoWeekPages:
 
     async def qr(self, request: Request, staff: Staff) -> Response:
         event = await self._event(request, staff)
-        channel = request.query_params.get("channel", "web")
+        channel = request.query_params.get("channel", "webchat")
         link = self.console.event_links.link(event.code, channel) if event else None
         if event is None or channel not in CHANNELS or link is None:
             return not_found(self.console, staff)

@@ -69,6 +69,15 @@ class InfoWeekDialogue:
             query = ListEvents()
         self._list(turn, context, query)
 
+    def start_for_city(self, turn: Turn, text: str) -> bool:
+        """A typed question naming a city of the coming sessions: that city's list. False
+        when no such city is named (the NLU's intent decides then)."""
+        context = turn.context(INFOWEEK)
+        if listing.city_in_text(context, text) is None:
+            return False
+        self.start(turn, text)
+        return True
+
     def open_event(self, turn: Turn, event_id: str) -> None:
         """A deep link or a poster's QR code: the event's details."""
         context = turn.context(INFOWEEK)

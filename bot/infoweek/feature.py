@@ -11,6 +11,7 @@ from collections.abc import Callable
 from bot.engine.registry import Command, Feature, FeatureFactory, Intent, MenuItem, PayloadKind
 from bot.engine.services import Services
 from bot.engine.turn import Turn
+from bot.infoweek import asking
 from bot.infoweek.buttons import INFOWEEK_BUTTONS
 from bot.infoweek.context import INFOWEEK
 from bot.infoweek.dialogue import InfoWeekDialogue, event_file_path
@@ -34,6 +35,11 @@ def _feature(dialogue: InfoWeekDialogue) -> Feature:
         message = turn.message
         dialogue.start(turn, message.text if message else None)
 
+    def city_question(turn: Turn, text: str) -> bool:
+        if not asking.asks_for_events(text):
+            return False
+        return dialogue.start_for_city(turn, text)
+
     def text_code(turn: Turn, text: str) -> bool:
         found = TEXT_CODE.fullmatch(text)
         if found is None:
@@ -55,7 +61,7 @@ def _feature(dialogue: InfoWeekDialogue) -> Feature:
             ),
             Intent("signup_event", asked, digression=True),
         ),
-        text_matchers=(text_code,),
+        text_matchers=(text_code, city_question),
         start_links={START_PREFIX: dialogue.open_event},
         states=(InfoWeekState,),
         contexts=(INFOWEEK.name,),

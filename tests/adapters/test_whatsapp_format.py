@@ -153,8 +153,9 @@ def test_inside_the_window_anything_goes_outside_only_templates() -> None:
 
 def test_the_templates_file_names_a_template_for_each_purpose_the_bot_uses() -> None:
     templates = load_templates(Path(CONTENT_DIR) / "whatsapp_templates.yml")
-    assert set(templates) == {"appointment_reminder"}
-    assert set(templates["appointment_reminder"].languages) <= set(catalog().codes)
+    assert set(templates) == {"appointment_reminder", "event_reminder", "event_offer"}
+    for template in templates.values():
+        assert set(template.languages) <= set(catalog().codes)
 
 
 def test_reminder_languages_ask_only_on_whatsapp_and_only_with_a_template() -> None:

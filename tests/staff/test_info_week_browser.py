@@ -36,7 +36,7 @@ def test_a_coordinator_sees_the_counts_checks_in_and_gets_the_poster_qr_codes(
     expect(row.locator("td.came")).to_have_text("1")
     shot(page, "6-info-week", kind)
     page.get_by_role("link", name=EVENT_TITLE).click()
-    qr = page.get_by_role("img", name="QR code (Web chat)")
+    qr = page.get_by_role("img", name="QR code (web chat)")
     expect(qr).to_be_visible()
     assert qr.evaluate("image => image.naturalWidth") > 0
     shot(page, "7-info-week-qr", kind)

@@ -104,10 +104,10 @@ async def test_an_events_page_has_its_links_and_poster_qr_codes(
     await login(browser, first.coordinator)
     page = await browser.get(f"/staff/info-week/{first.event_id}")
     assert "http://testserver/chat?event=iso-event" in page.text
-    png = await browser.get(f"/staff/info-week/{first.event_id}/qr.png?channel=web")
+    png = await browser.get(f"/staff/info-week/{first.event_id}/qr.png?channel=webchat")
     assert png.headers["content-type"] == "image/png"
     assert png.content.startswith(b"\x89PNG\r\n\x1a\n")
-    svg = await browser.get(f"/staff/info-week/{first.event_id}/qr.svg?channel=web")
+    svg = await browser.get(f"/staff/info-week/{first.event_id}/qr.svg?channel=webchat")
     assert svg.headers["content-type"].startswith("image/svg+xml")
     assert svg.text.lstrip().startswith("<svg")
     missing = await browser.get(f"/staff/info-week/{first.event_id}/qr.png?channel=telegram")
@@ -117,7 +117,7 @@ async def test_an_events_page_has_its_links_and_poster_qr_codes(
 def test_links_of_every_channel_and_their_qr_codes_are_plain_qr() -> None:
     links = EventLinks("https://passerelle.example", "passerelle_bot", "32470123456")
     assert links.all("bxl-one") == {
-        "web": "https://passerelle.example/chat?event=bxl-one",
+        "webchat": "https://passerelle.example/chat?event=bxl-one",
         "telegram": "https://t.me/passerelle_bot?start=event_bxl-one",
         "whatsapp": "https://wa.me/32470123456?text=/start%20event_bxl-one",
     }
