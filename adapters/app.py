@@ -24,6 +24,7 @@ from adapters.background import periodic_jobs, start_jobs
 from adapters.calendar_feed import StaffCalendarFeed
 from adapters.channels import Channels, build_channels
 from adapters.composition import (
+    ICS_DOMAIN,
     Components,
     build_booking_store,
     build_components,
@@ -33,6 +34,7 @@ from adapters.composition import (
 )
 from adapters.db.database import make_engine, make_sessions, prepare_schema
 from adapters.db.webchat_pull import SqlWebchatPull
+from adapters.event_calendar import EventCalendarFiles
 from adapters.local_nlu import LocalNlu, RemoteNlu, build_nlu
 from adapters.metrics import Metrics
 from adapters.nlu_runtime import health_endpoints
@@ -114,8 +116,23 @@ def _routes(
         *(channels.telegram.routes() if channels.telegram else []),
         *(channels.whatsapp.routes() if channels.whatsapp else []),
         *feed.routes(),
+        *_event_files(parts),
         *staff_routes(parts.settings, runtime.db),
     ]
+
+
+def _event_files(parts: Components) -> list[BaseRoute]:
+    if parts.infoweek_store is None:
+        return []
+    files = EventCalendarFiles(
+        parts.infoweek_store,
+        parts.clock,
+        parts.settings.public_base_url,
+        parts.settings.required_secret_key,
+        parts.content.catalog,
+        ICS_DOMAIN,
+    )
+    return files.routes()
 
 
 def _lifespan(

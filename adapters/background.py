@@ -23,6 +23,7 @@ from adapters.maintenance import (
     retry_job,
 )
 from bot.booking.reminders import ReminderSweeper
+from bot.infoweek.reminders import EventSweeper
 
 Job = tuple[float, Callable[[], Awaitable[object]], str]
 
@@ -53,6 +54,9 @@ def periodic_jobs(parts: Components, channels: Channels) -> list[Job]:
         jobs.append((NOTICES_EVERY_SECONDS, notifier.run_once, "handoff notices"))
     reminders = ReminderSweeper(parts.booking_store, parts.senders, parts.content.catalog, clock)
     jobs.append((REMINDERS_EVERY_SECONDS, reminders.run_once, "reminders"))
+    if parts.infoweek_store is not None:
+        events = EventSweeper(parts.infoweek_store, parts.senders, parts.content.catalog, clock)
+        jobs.append((REMINDERS_EVERY_SECONDS, events.run_once, "info week"))
     return jobs
 
 

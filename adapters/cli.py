@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from adapters.crypto import AddressCipher
 from adapters.settings import ConfigurationError, Settings, load_settings
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Passerelle chatbot.")
@@ -206,7 +207,8 @@ def demo() -> None:
     """Load demo organisations, places, staff, opening hours and one console account per
     organisation (idempotent; new accounts' passwords are printed once)."""
     from adapters.db.database import make_engine, make_sessions, migrate
-    from adapters.db.demo import load_demo, organisation_codes
+    from adapters.db.demo import load_demo, load_info_week, organisation_codes
+    from adapters.db.infoweek_store import SqlInfoWeekStore
     from adapters.db.staff_accounts import SqlStaffAccounts
     from adapters.staff.accounts_cli import demo_accounts
 
@@ -220,13 +222,65 @@ def demo() -> None:
         accounts = demo_accounts(
             SqlStaffAccounts(make_sessions(engine)), organisation_codes(engine)
         )
+        store = SqlInfoWeekStore(
+            make_sessions(engine), AddressCipher(settings.required_encryption_key)
+        )
+        events = load_info_week(store, settings.content_dir / "demo" / "info_week.yml")
     finally:
         engine.dispose()
     _say("demo data loaded: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+    _say(f"demo info week: {sum(events.values())} events ({_counted(events)})")
     for email, password in accounts:
         _say(f"staff console account {email}  password: {password}  (shown once)")
     if accounts:
         _say(f"log in on {settings.public_base_url}/staff/login")
+
+
+def _counted(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {what}" for what, n in counts.items())
+
+
+events_app = typer.Typer(no_args_is_help=True, help="The info week's events.")
+app.add_typer(events_app, name="events")
+
+
+@events_app.command("import")
+def events_import(
+    file: Annotated[Path, typer.Argument(help="a YAML or CSV file of events")],
+    info_week: Annotated[
+        str | None, typer.Option(help="the info week of a CSV's events (default: the latest)")
+    ] = None,
+) -> None:
+    """Import events (idempotent by id). A bad row refuses the whole file: every problem is
+    printed with file, line and reason, and nothing is imported."""
+    from adapters.db.database import make_engine, make_sessions, migrate
+    from adapters.db.infoweek_store import SqlInfoWeekStore, import_event_file
+    from bot.i18n.languages import load_languages
+    from bot.infoweek.importing import ImportRefused
+
+    settings = _settings()
+    if not file.is_file():
+        _say(f"{file}: no such file")
+        raise typer.Exit(2)
+    migrate(settings.effective_database_url)
+    engine = make_engine(settings.effective_database_url)
+    codes = [language.code for language in load_languages(settings.content_dir / "languages.yml")]
+    try:
+        store = SqlInfoWeekStore(
+            make_sessions(engine), AddressCipher(settings.required_encryption_key)
+        )
+        counts = import_event_file(store, file, codes, info_week)
+    except ImportRefused as refused:
+        for problem in refused.problems:
+            _say(str(problem))
+        _say(f"{file}: nothing imported ({len(refused.problems)} problem(s))")
+        raise typer.Exit(1) from refused
+    except LookupError as problem:
+        _say(str(problem))
+        raise typer.Exit(1) from problem
+    finally:
+        engine.dispose()
+    _say(f"{file}: imported ({_counted(counts)})")
 
 
 staff_app = typer.Typer(no_args_is_help=True, help="Accounts of the staff console (/staff).")

@@ -19,7 +19,10 @@ from adapters.db.booking_store import SqlBookingStore
 from adapters.db.conversation_store import SqlConversationStore
 from adapters.db.database import make_sessions
 from adapters.db.inbox_store import SqlInboxStore
+from adapters.db.infoweek_store import SqlInfoWeekStore
 from adapters.settings import Settings
+from adapters.whatsapp_format import CHANNEL as WHATSAPP
+from adapters.whatsapp_format import LIST_ROWS
 from adapters.whatsapp_window import load_templates, reminder_languages
 from bot.booking.confirming import BookingLinks
 from bot.booking.offer import CALENDAR
@@ -28,6 +31,7 @@ from bot.content import Content, load_content
 from bot.conversation import TurnHandler
 from bot.engine.actions import DEFAULT_VALIDATORS
 from bot.features import build_engine
+from bot.infoweek.context import INFOWEEK
 from bot.ports import NluPort, Sender
 from bot.understanding.language import LanguageDetector
 
@@ -64,6 +68,15 @@ def build_booking_store(settings: Settings, db: Engine) -> SqlBookingStore:
     )
 
 
+def build_infoweek_store(settings: Settings, db: Engine) -> SqlInfoWeekStore:
+    return SqlInfoWeekStore(
+        make_sessions(db),
+        AddressCipher(settings.required_encryption_key),
+        offer_hours=settings.event_offer_hours,
+        button_limits={WHATSAPP: LIST_ROWS},  # one WhatsApp list; the others take as many
+    )
+
+
 @dataclass(slots=True)
 class Components:
     settings: Settings
@@ -78,11 +91,13 @@ class Components:
     # handler first), before the app serves; the turn handler, the retry sweeps and the
     # reminders all read this one directory.
     senders: dict[str, Sender] = field(default_factory=dict)
+    infoweek_store: SqlInfoWeekStore | None = None
 
 
 def build_components(settings: Settings, db: Engine, nlu: NluPort) -> Components:
     content = load_settings_content(settings)
     store, booking_store = build_store(settings, db), build_booking_store(settings, db)
+    infoweek_store = build_infoweek_store(settings, db)
     senders: dict[str, Sender] = {}
     clock = SystemClock()
     handler = TurnHandler(
@@ -93,11 +108,22 @@ def build_components(settings: Settings, db: Engine, nlu: NluPort) -> Components
         detector=LanguageDetector.from_examples(settings.nlu_dir, content.catalog.languages),
         clock=clock,
         secret_key=settings.required_secret_key,
-        contexts={CALENDAR.name: booking_store},
+        contexts={CALENDAR.name: booking_store, INFOWEEK.name: infoweek_store},
         senders=senders,
     )
     inbox = SqlInboxStore(make_sessions(db), AddressCipher(settings.required_encryption_key))
-    return Components(settings, db, content, store, booking_store, inbox, handler, clock, senders)
+    return Components(
+        settings,
+        db,
+        content,
+        store,
+        booking_store,
+        inbox,
+        handler,
+        clock,
+        senders,
+        infoweek_store=infoweek_store,
+    )
 
 
 def build_turn_handler(settings: Settings, db: Engine, nlu: NluPort) -> TurnHandler:

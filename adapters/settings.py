@@ -70,6 +70,12 @@ class Settings(BaseSettings):
     booking_horizon_days: Annotated[int, Field(ge=1, le=365)] = 42
     # Hours before an appointment at which reminders are sent, e.g. "24,2".
     reminder_hours: str = "24,2"
+    # Info week: how long a place offered from the waiting list waits for Accept or Decline.
+    event_offer_hours: Annotated[int, Field(ge=1, le=24 * 7)] = 12
+    # For the event links and posters' QR codes: the bot's Telegram username (without @) and
+    # the WhatsApp business number people write to (digits, with the country code).
+    telegram_bot_username: Annotated[str, Field(pattern=r"^[A-Za-z0-9_]{5,32}$")] | None = None
+    whatsapp_number: Annotated[str, Field(pattern=r"^[0-9]{8,15}$")] | None = None
 
     @field_validator("reminder_hours")
     @classmethod

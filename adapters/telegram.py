@@ -60,7 +60,17 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
-COMMANDS = ("start", "menu", "language", "human", "privacy", "mydata", "forget", "help")
+COMMANDS = (
+    "start",
+    "menu",
+    "events",
+    "language",
+    "human",
+    "privacy",
+    "mydata",
+    "forget",
+    "help",
+)
 MAX_UPDATE_BYTES = 1024 * 1024
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -35,6 +36,11 @@ MAX_PAYLOAD_CHARS = MAX_PAYLOAD_BYTES  # no button the bot sends carries a longe
 # draws at least 128 random bits, 22 characters of base64url.
 USER_ID = re.compile(r"[A-Za-z0-9_-]{22,64}")
 LANG = re.compile(r"[a-z]{2,3}")
+# ``/chat?event=<id>`` (a poster's QR code): the page's first ``/start`` opens that event. The
+# page itself is not changed: a short-lived cookie carries the event to the API.
+EVENT_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
+EVENT_COOKIE = "passerelle_event"
+EVENT_COOKIE_SECONDS = 600
 PAGE_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
@@ -168,12 +174,19 @@ class WebchatEndpoint:
             return _error(str(problem))
         if not self._per_user.allow(inbound.user_id):
             return _error("too many messages, please wait a moment", 429)
+        event = request.cookies.get(EVENT_COOKIE, "")
+        opens_event = inbound.text == "/start" and EVENT_ID.fullmatch(event) is not None
+        if opens_event:
+            inbound = replace(inbound, text=f"/start event_{event}")
         sender = CollectingSender()
         try:
             await self._handler.handle(inbound, sender)
         except StorageUnavailable:
             return _error("the service is busy, please try again in a moment", 503)
-        return JSONResponse(render(sender.messages))
+        response = JSONResponse(render(sender.messages))
+        if opens_event:
+            response.delete_cookie(EVENT_COOKIE, path="/webchat")
+        return response
 
 
 class WebchatPullEndpoint:
@@ -212,8 +225,19 @@ class WebchatPullEndpoint:
         return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
 
-async def chat_page(_request: Request) -> Response:
-    return FileResponse(STATIC_DIR / "chat.html", headers=PAGE_HEADERS)
+async def chat_page(request: Request) -> Response:
+    response = FileResponse(STATIC_DIR / "chat.html", headers=PAGE_HEADERS)
+    event = request.query_params.get("event", "")
+    if EVENT_ID.fullmatch(event):
+        response.set_cookie(
+            EVENT_COOKIE,
+            event,
+            max_age=EVENT_COOKIE_SECONDS,
+            path="/webchat",
+            httponly=True,
+            samesite="strict",
+        )
+    return response
 
 
 def routes(endpoint: WebchatEndpoint, pull: WebchatPullEndpoint | None = None) -> list[BaseRoute]:

@@ -126,7 +126,13 @@ class WhatsAppSender:
     ) -> None:
         if isinstance(decision, UseTemplate):
             await self._post(
-                template_message(address, decision.name, decision.language, decision.parameters)
+                template_message(
+                    address,
+                    decision.name,
+                    decision.language,
+                    decision.parameters,
+                    decision.payloads,
+                )
             )
             return
         for body in render(message, address, self._labels(message.lang)):

@@ -252,7 +252,7 @@ def _row(button: Button) -> dict[str, str]:
 
 
 def template_message(
-    to: str, name: str, language: str, parameters: Sequence[str]
+    to: str, name: str, language: str, parameters: Sequence[str], payloads: Sequence[str] = ()
 ) -> dict[str, Any]:
     component = {
         "type": "body",
@@ -261,13 +261,22 @@ def template_message(
             {"type": "text", "text": shorten(" ".join(p.split()), 1024)} for p in parameters
         ],
     }
+    buttons = [
+        {
+            "type": "button",
+            "sub_type": "quick_reply",
+            "index": str(index),
+            "parameters": [{"type": "payload", "payload": payload}],
+        }
+        for index, payload in enumerate(payloads)
+    ]
     return {
         **_base(to),
         "type": "template",
         "template": {
             "name": name,
             "language": {"code": language},
-            "components": [component] if parameters else [],
+            "components": ([component] if parameters else []) + buttons,
         },
     }
 

@@ -30,6 +30,9 @@ class Template:
     languages: Mapping[str, str]
     fallback: tuple[str, ...]
     parameters: tuple[str, ...]
+    # Quick-reply buttons of the template: the payloads of the message's first buttons go
+    # in them, so "I can't come" works outside the window too.
+    quick_replies: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +45,7 @@ class UseTemplate:
     name: str
     language: str
     parameters: tuple[str, ...]
+    payloads: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +67,7 @@ def load_templates(path: Path) -> dict[str, Template]:
             languages={str(k): str(v) for k, v in (item.get("languages") or {}).items()},
             fallback=tuple(str(code) for code in item.get("fallback") or ()),
             parameters=tuple(str(name) for name in item.get("parameters") or ()),
+            quick_replies=int(item.get("quick_replies") or 0),
         )
     return templates
 
@@ -107,7 +112,8 @@ def template_for(message: Outbound, templates: Mapping[str, Template]) -> Decisi
     if language is None:
         return Hold(f"template {template.name}: no approved language")
     values: Sequence[str] = [params[name] for name in template.parameters]
-    return UseTemplate(template.name, language, tuple(values))
+    payloads = tuple(button.payload for button in message.buttons[: template.quick_replies])
+    return UseTemplate(template.name, language, tuple(values), payloads)
 
 
 def _language(template: Template, lang: str) -> str | None:

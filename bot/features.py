@@ -24,7 +24,7 @@ def standard_features(content: Content, links: BookingLinks) -> tuple[FeatureFac
         prequal,
         schemes(content.schemes, questions_flow=PREQUALIFICATION),
         booking(links),
-        infoweek,
+        infoweek(links.ics_domain),
         handoff(content.handoff),
         privacy,
     )

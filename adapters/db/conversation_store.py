@@ -28,6 +28,8 @@ from adapters.db.handoff_writes import (
     route_handoff,
     staff_action_applied,
 )
+from adapters.db.infoweek_writes import APPLIERS as INFOWEEK_APPLIERS
+from adapters.db.infoweek_writes import ContactApplier
 from adapters.db.models import (
     Consent,
     Contact,
@@ -386,3 +388,13 @@ _APPLIERS: dict[type[Event], Callable[[_TurnWrite, object], None]] = {
     ConsentRecorded: _apply_consent_recorded,  # type: ignore[dict-item]
     ContactForgotten: _apply_contact_forgotten,  # type: ignore[dict-item]
 }
+
+
+def _contact_applier(apply: ContactApplier) -> Callable[[_TurnWrite, object], None]:
+    def run(write: _TurnWrite, event: object) -> None:
+        apply(write.db, write.contact.id, event, write.record.now)
+
+    return run
+
+
+_APPLIERS.update({kind: _contact_applier(apply) for kind, apply in INFOWEEK_APPLIERS.items()})

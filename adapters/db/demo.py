@@ -15,6 +15,7 @@ import yaml
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from adapters.db.infoweek_store import SqlInfoWeekStore, import_event_file
 from adapters.db.models import (
     Availability,
     Organisation,
@@ -23,6 +24,7 @@ from adapters.db.models import (
     StaffMember,
 )
 from bot.booking.slots import BRUSSELS
+from bot.i18n.languages import load_languages
 
 
 def load_demo(sessions: sessionmaker[Session], path: Path) -> dict[str, int]:
@@ -116,3 +118,14 @@ def _holiday(db: Session, raw: dict[str, Any], organisations: dict[str, Organisa
                 reason=raw.get("reason"),
             )
         )
+
+
+def load_info_week(store: SqlInfoWeekStore, path: Path) -> dict[str, int]:
+    """The demo's coming info week (``flows/demo/info_week.yml``), imported as any file is;
+    the organisations of ``appointments.yml`` must be loaded first."""
+    codes = [language.code for language in load_languages(path.parent.parent / "languages.yml")]
+    counts = import_event_file(store, path, codes)
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for event, places in (data.get("demo_taken") or {}).items():
+        store.take_anonymous_places(str(event), int(places))
+    return counts

@@ -18,6 +18,8 @@ from adapters.db.database import make_sessions
 from adapters.db.handoff_store import SqlHandoffStore
 from adapters.db.staff_accounts import SqlStaffAccounts
 from adapters.db.staff_bookings import SqlStaffBookings
+from adapters.db.staff_infoweek import SqlStaffInfoWeek
+from adapters.event_links import EventLinks
 from adapters.staff.i18n import StaffTexts
 from bot.i18n.languages import load_languages
 
@@ -45,6 +47,8 @@ class Console:
     secure_cookies: bool
     # The bot's languages, which canned replies are written in.
     person_languages: tuple[str, ...]
+    info_week: SqlStaffInfoWeek
+    event_links: EventLinks
 
     @classmethod
     def build(
@@ -54,6 +58,7 @@ class Console:
         secret_key: str,
         public_base_url: str,
         languages_file: Path,
+        event_links: EventLinks | None = None,
     ) -> Console:
         sessions = make_sessions(engine)
         templates = Environment(
@@ -74,6 +79,8 @@ class Console:
             secret_key=secret_key,
             secure_cookies=public_base_url.startswith("https://"),
             person_languages=tuple(lang.code for lang in load_languages(languages_file)),
+            info_week=SqlStaffInfoWeek(sessions),
+            event_links=event_links or EventLinks(public_base_url),
         )
 
     def now(self) -> datetime:

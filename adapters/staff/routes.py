@@ -16,18 +16,20 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from adapters.clock import SystemClock
+from adapters.event_links import EventLinks
 from adapters.settings import Settings
 from adapters.staff.admin_pages import AdminPages
 from adapters.staff.auth import Endpoint, Staff, StaffEndpoint, staff_only
 from adapters.staff.booking_pages import BookingPages
 from adapters.staff.console import STATIC_DIR, Clock, Console
 from adapters.staff.handoff_pages import HandoffPages
+from adapters.staff.infoweek_pages import InfoWeekPages
 from adapters.staff.live import ChangeFeed, change_feed
 from adapters.staff.login import LoginPages
 
-# handoff / booking / canned: the path names one (by id); "own": the page lists the asking
-# organisation's things; "stream": the live event stream; "public": no login needed.
-Target = Literal["handoff", "booking", "canned", "own", "stream", "public"]
+# handoff / booking / canned / event: the path names one (by id); "own": the page lists the
+# asking organisation's things; "stream": the live event stream; "public": no login needed.
+Target = Literal["handoff", "booking", "canned", "event", "own", "stream", "public"]
 PING_SECONDS = 15
 
 
@@ -42,6 +44,7 @@ class ConsoleRoute:
 def console_routes(console: Console, feed: ChangeFeed) -> list[ConsoleRoute]:
     login, handoffs = LoginPages(console), HandoffPages(console)
     bookings, admin = BookingPages(console), AdminPages(console)
+    info_week = InfoWeekPages(console)
 
     def staff(endpoint: StaffEndpoint, *, coordinator: bool = False) -> Endpoint:
         return staff_only(console, endpoint, coordinator=coordinator)
@@ -57,6 +60,7 @@ def console_routes(console: Console, feed: ChangeFeed) -> list[ConsoleRoute]:
         return RedirectResponse("/staff/inbox", status_code=303)
 
     h = "/staff/handoffs/{handoff_id:int}"
+    e = "/staff/info-week/{event_id:int}"
     return [
         ConsoleRoute("/staff", "GET", "public", home),
         ConsoleRoute("/staff/login", "GET", "public", login.form),
@@ -77,6 +81,12 @@ def console_routes(console: Console, feed: ChangeFeed) -> list[ConsoleRoute]:
         ConsoleRoute(
             "/staff/bookings/{booking_id:int}/no-show", "POST", "booking", staff(bookings.no_show)
         ),
+        ConsoleRoute("/staff/info-week", "GET", "own", staff(info_week.list)),
+        ConsoleRoute("/staff/info-week.csv", "GET", "own", staff(info_week.export)),
+        ConsoleRoute("/staff/info-week/check-in", "POST", "own", staff(info_week.check_in)),
+        ConsoleRoute(e, "GET", "event", staff(info_week.page)),
+        ConsoleRoute(f"{e}/qr.png", "GET", "event", staff(info_week.qr)),
+        ConsoleRoute(f"{e}/qr.svg", "GET", "event", staff(info_week.qr)),
         ConsoleRoute("/staff/audit", "GET", "own", staff(admin.audit, coordinator=True)),
         ConsoleRoute("/staff/canned", "GET", "own", staff(admin.canned)),
         ConsoleRoute("/staff/canned", "POST", "own", staff(admin.add_canned, coordinator=True)),
@@ -99,6 +109,9 @@ def staff_routes(
         settings.required_secret_key,
         settings.public_base_url,
         settings.content_dir / "languages.yml",
+        EventLinks(
+            settings.public_base_url, settings.telegram_bot_username, settings.whatsapp_number
+        ),
     )
     table = console_routes(console, change_feed(engine))
     routes: list[BaseRoute] = [

@@ -98,6 +98,13 @@ class EngineBasics:
 
     def greet(self, turn: Turn) -> None:
         turn.say("greeting")
+        message = turn.message
+        argument = (message.text or "").partition(" ")[2].strip() if message else ""
+        link = self._services.registry.start_link(argument) if argument else None
+        if link is not None:  # a deep link: what it points to, after the greeting
+            handler, value = link
+            handler(turn, value)
+            return
         self._services.main_menu(turn)
 
     def help(self, turn: Turn) -> None:

@@ -30,6 +30,8 @@ Handler = Callable[["Turn"], None]
 PayloadHandler = Callable[["Turn", PayloadType | NotUnderstood], bool]
 IntentHandler = Callable[["Turn", str], None]
 TextMatcher = Callable[["Turn", str], bool]
+# ``/start <prefix><value>`` (a Telegram deep link, a poster's QR code): the handler gets value.
+StartLink = Callable[["Turn", str], None]
 Label = Callable[["Turn"], str | None]
 # A button that hands the conversation to a person, saying why (``misunderstood``, ``media``):
 # the engine's fallbacks offer it; the feature that leads handoffs builds it.
@@ -113,6 +115,7 @@ class Feature:
     states: tuple[type[FeatureState], ...] = ()
     facts: tuple[str, ...] = ()  # what it concludes for others to read (turn.fact)
     contexts: tuple[str, ...] = ()  # named contexts it may ask the turn handler for
+    start_links: Mapping[str, StartLink] | None = None  # prefix ("event_") -> handler
 
 
 class _Claims:
@@ -145,6 +148,7 @@ class Registry:
         self.staff_actions: dict[str, Handler] = {}
         self.system_events: dict[str, Handler] = {}
         self.contexts: dict[str, str] = {}
+        self.start_links: dict[str, StartLink] = {}
         self.text_matchers: tuple[TextMatcher, ...] = ()
         self.screens: tuple[TextMatcher, ...] = ()
         self.person_offer: PersonOffer | None = None
@@ -185,6 +189,8 @@ class Registry:
         events = (feature.system_events or {}).items()
         _merge(self.system_events, events, claims["system event"], name)
         _merge(self.contexts, ((c, name) for c in feature.contexts), claims["context"], name)
+        links = (feature.start_links or {}).items()
+        _merge(self.start_links, links, claims["start link"], name)
         for state in feature.states:
             claims["session state"].claim(state.KEY, name)
         for fact in feature.facts:
@@ -205,6 +211,13 @@ class Registry:
     def menu_item(self, name: str) -> MenuItem | None:
         return next((item for item in self.menu if item.name == name), None)
 
+    def start_link(self, argument: str) -> tuple[StartLink, str] | None:
+        """The handler of ``/start <argument>`` and the value after its prefix, if any."""
+        for prefix, handler in self.start_links.items():
+            if argument.startswith(prefix) and len(argument) > len(prefix):
+                return handler, argument[len(prefix) :]
+        return None
+
     def pauses_questions(self, wait: str | None) -> bool:
         registered = self.waits.get(wait or "")
         return registered is not None and registered.pauses_questions
@@ -222,6 +235,7 @@ _CLAIMED = (
     "staff action",
     "system event",
     "context",
+    "start link",
     "session state",
     "fact",
     "person offer",

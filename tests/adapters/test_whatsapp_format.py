@@ -153,7 +153,12 @@ def test_inside_the_window_anything_goes_outside_only_templates() -> None:
 
 def test_the_templates_file_names_a_template_for_each_purpose_the_bot_uses() -> None:
     templates = load_templates(Path(CONTENT_DIR) / "whatsapp_templates.yml")
-    assert set(templates) == {"appointment_reminder", "staff_reply"}
+    assert set(templates) == {
+        "appointment_reminder",
+        "staff_reply",
+        "event_reminder",
+        "event_offer",
+    }
     for template in templates.values():
         assert set(template.languages) <= set(catalog().codes)
     assert templates["staff_reply"].parameters == ("organisation", "text")

@@ -124,8 +124,15 @@ def test_the_standard_features_claim_what_the_engine_dispatches() -> None:
         "language",
     )
     assert set(registry.actions) == {"schemes.evaluate", "booking.start", "handoff.start"}
-    assert registry.contexts == {"booking.calendar": "booking"}
+    assert registry.contexts == {"booking.calendar": "booking", "infoweek.events": "infoweek"}
+    assert set(registry.start_links) == {"event_"}
     assert SessionStatus.HANDED_OVER in registry.statuses
+
+
+def test_two_features_claiming_one_start_link_are_refused() -> None:
+    links = {"event_": lambda turn, value: None}
+    with pytest.raises(RegistryError, match="start link 'event_' is claimed by both"):
+        Registry([Feature("a", start_links=links), Feature("b", start_links=links)])
 
 
 def test_a_new_feature_plugs_in_with_no_change_to_the_engine() -> None:

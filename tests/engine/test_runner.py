@@ -20,11 +20,14 @@ from bot.engine.events import (
     StatusChanged,
 )
 from bot.engine.inputs import LanguageDecision, LanguageSource, MsgResume, NluResult
+from bot.engine.registry import Feature, MenuItem
 from bot.engine.runner import Engine
+from bot.engine.services import Services
 from bot.engine.session import Session, SessionFormatError, SessionStatus
 from bot.features import build_engine
 from bot.flows.loader import load_flow
 from bot.handoff.events import HandoffRouted
+from bot.infoweek.context import INFOWEEK
 from tests.support.builders import catalog, content, engine
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -160,10 +163,20 @@ def test_privacy_states_the_retention_period() -> None:
 
 
 def test_pending_features_are_announced_honestly_with_a_person_offered() -> None:
-    bot = engine()
-    _, events = run(bot, bot.new_session(FR), resume(payload="menu:events"))
+    def soon(services: Services) -> Feature:
+        return Feature("soon", menu=(MenuItem("soon", services.not_ready, position=45),))
+
+    bot = engine(soon)
+    _, events = run(bot, bot.new_session(FR), resume(payload="menu:soon"))
     assert texts(events) == [catalog().text("fr", "not_ready")]
     assert last_buttons(events) == ["ho:go:not_ready", "cmd:menu"]
+
+
+def test_the_events_ask_the_engine_host_for_the_info_week_first() -> None:
+    bot = engine()
+    with pytest.raises(NeedsContext) as asked:
+        run(bot, bot.new_session(FR), resume(payload="menu:events"))
+    assert asked.value.name == INFOWEEK.name
 
 
 def test_an_appointment_asks_the_engine_host_for_the_calendar_first() -> None:

@@ -48,7 +48,7 @@ def route_table() -> list[ConsoleRoute]:
 ROUTES = route_table()
 # The endless event stream is read through a feed that ends (below).
 ANSWERING = [route for route in ROUTES if route.target != "stream"]
-BY_ID = [route for route in ROUTES if route.target in ("handoff", "booking", "canned")]
+BY_ID = [route for route in ROUTES if route.target in ("handoff", "booking", "canned", "event")]
 
 
 def snapshot(db: Engine, first: Side) -> dict[str, list[tuple[Any, ...]]]:
@@ -67,12 +67,25 @@ def snapshot(db: Engine, first: Side) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def concrete_path(route: ConsoleRoute, of: Side) -> str:
-    ids = {"handoff_id": of.handoff_id, "booking_id": of.booking_id, "canned_id": of.canned_id}
+    ids = {
+        "handoff_id": of.handoff_id,
+        "booking_id": of.booking_id,
+        "canned_id": of.canned_id,
+        "event_id": of.event_id,
+    }
     return re.sub(r"\{(\w+):int\}", lambda m: str(ids[m[1]]), route.path)
 
 
 def secrets_of(side: Side) -> list[str]:
-    return [side.contact_code, side.booking_reference or "", "Horaires microStart", "Bonjour"]
+    return [
+        side.contact_code,
+        side.booking_reference or "",
+        "Horaires microStart",
+        "Bonjour",
+        "iso-event",
+        "Séance d&#39;isolation",
+        "Séance d'isolation",
+    ]
 
 
 @ON_BOTH_DATABASES
@@ -173,7 +186,7 @@ def test_every_mounted_console_route_is_in_the_table(db: Engine) -> None:
 
 
 def test_every_route_has_a_target_the_tests_know() -> None:
-    known = {"handoff", "booking", "canned", "own", "stream", "public"}
+    known = {"handoff", "booking", "canned", "event", "own", "stream", "public"}
     assert {route.target for route in ROUTES} <= known
     assert [r.path for r in ROUTES if r.target == "stream"] == ["/staff/events"]
 

@@ -14,6 +14,7 @@ from starlette.applications import Starlette
 
 from adapters.db.database import make_sessions
 from adapters.db.handoff_writes import NewHandoff, open_handoff, record_person_message
+from adapters.db.infoweek_models import EventSignupRow, InfoEventRow, InfoWeekRow
 from adapters.db.models import Booking, Contact, Handoff, Organisation, Place, StaffMember
 from adapters.db.staff_accounts import SqlStaffAccounts
 from adapters.db.staff_models import CannedReply
@@ -47,6 +48,7 @@ class Side:
     booking_id: int | None = None
     booking_reference: str | None = None
     canned_id: int | None = None
+    event_id: int | None = None
 
 
 def settings(base_url: str = "http://testserver") -> Settings:
@@ -107,7 +109,39 @@ def build_world(engine: Engine) -> tuple[Side, Side]:
     first, second = sides
     first.booking_id, first.booking_reference = add_booking(engine, first.organisation_id)
     first.canned_id = add_canned(engine, first.organisation_id)
+    first.event_id = add_info_event(engine, first.organisation_id)
     return first, second
+
+
+EVENT_TITLE = "Séance d'isolation"
+
+
+def add_info_event(engine: Engine, organisation_id: int) -> int:
+    """An info week session of this organisation with one confirmed sign-up (IW-TEST)."""
+    with make_sessions(engine).begin() as db:
+        week = InfoWeekRow(
+            code="iw-test", title={"fr": "Test"}, starts="2026-12-07", ends="2026-12-11"
+        )
+        db.add(week)
+        db.flush()
+        starts = NOW + timedelta(days=5)
+        event = InfoEventRow(
+            code="iso-event", info_week_id=week.id, organisation_id=organisation_id,
+            title={"fr": EVENT_TITLE}, description={}, city="Bruxelles", region="BXL",
+            place=None, online=False, link=None, starts_at=starts,
+            ends_at=starts + timedelta(hours=2), languages=["fr"], audience=[], capacity=10,
+            held=1, waiting=0, next_ticket=0,
+        )  # fmt: skip
+        db.add(event)
+        db.flush()
+        contact = add_contact(db, f"signup-{organisation_id}")
+        db.add(
+            EventSignupRow(
+                code="IW-TEST", event_id=event.id, contact_id=contact.id, status="confirmed",
+                places=1, language="fr", created_at=NOW,
+            )
+        )  # fmt: skip
+        return event.id
 
 
 def add_booking(

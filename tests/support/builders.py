@@ -12,7 +12,8 @@ from adapters.crypto import AddressCipher
 from adapters.db.booking_store import SqlBookingStore
 from adapters.db.conversation_store import SqlConversationStore
 from adapters.db.database import make_sessions
-from adapters.db.demo import load_demo
+from adapters.db.demo import load_demo, load_info_week
+from adapters.db.infoweek_store import SqlInfoWeekStore
 from adapters.settings import PROJECT_DIR
 from adapters.whatsapp_window import Template, load_templates, reminder_languages
 from bot.booking.model import REFERENCE_ALPHABET, REFERENCE_LENGTH
@@ -24,6 +25,7 @@ from bot.engine.registry import FeatureFactory
 from bot.engine.runner import Engine as ConversationEngine
 from bot.features import build_engine
 from bot.i18n.catalog import Catalog
+from bot.infoweek.context import INFOWEEK
 from bot.ports import ContextProvider, Sender
 from bot.understanding.language import LanguageDetector
 from tests.support.stubs import ScriptedNlu, StepClock
@@ -47,6 +49,21 @@ def booking_store(db: Engine, seed: int = 7) -> SqlBookingStore:
         codes=code,
         reminder_languages=reminder_languages(whatsapp_templates()),
     )
+
+
+@cache
+def infoweek_store(db: Engine, seed: int = 11) -> SqlInfoWeekStore:
+    """Sign-up codes drawn from a seeded generator, so transcripts are reproducible."""
+    draw = random.Random(seed)  # noqa: S311 - reproducible test codes, not secrets
+
+    def code() -> str:
+        return "".join(draw.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+    return SqlInfoWeekStore(make_sessions(db), AddressCipher(TEST_ENCRYPTION_KEY), codes=code)
+
+
+def load_demo_week(db: Engine) -> None:
+    load_info_week(infoweek_store(db), CONTENT_DIR / "demo" / "info_week.yml")
 
 
 @cache
@@ -89,6 +106,7 @@ def turn_handler(
     calendar: ContextProvider | None = None,
     bot: ConversationEngine | None = None,
     senders: dict[str, Sender] | None = None,
+    events: ContextProvider | None = None,
 ) -> TurnHandler:
     return TurnHandler(
         engine=bot or engine(),
@@ -98,6 +116,9 @@ def turn_handler(
         detector=detector(),
         clock=clock or StepClock(),
         secret_key=TEST_SECRET,
-        contexts={CALENDAR.name: calendar or booking_store(db)},
+        contexts={
+            CALENDAR.name: calendar or booking_store(db),
+            INFOWEEK.name: events or infoweek_store(db),
+        },
         senders=senders,
     )

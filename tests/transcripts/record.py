@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from adapters.db.database import make_engine, migrate
-from tests.support.builders import load_demo_data, turn_handler
+from tests.support.builders import load_demo_data, load_demo_week, turn_handler
 from tests.support.stubs import ScriptedNlu, StepClock
 from tests.transcripts.runner import CHANNEL, TRANSCRIPTS_DIR, play
 
@@ -32,6 +32,7 @@ async def record(
     engine = make_engine(database_url)
     migrate(database_url)
     load_demo_data(engine)
+    load_demo_week(engine)
     intents = {str(t["text"]): t["intent"] for t in turns if "intent" in t}
     clock = StepClock()
     handler = turn_handler(engine, ScriptedNlu(intents), clock)

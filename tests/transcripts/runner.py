@@ -25,7 +25,7 @@ from adapters.collecting import CollectingSender
 from bot.conversation import TurnHandler
 from bot.engine.inputs import StaffResume
 from bot.engine.messages import Inbound, Outbound
-from tests.support.builders import load_demo_data, turn_handler
+from tests.support.builders import load_demo_data, load_demo_week, turn_handler
 from tests.support.stubs import ScriptedNlu, StepClock
 
 TRANSCRIPTS_DIR = Path(__file__).resolve().parent
@@ -93,6 +93,7 @@ async def run_case(case: Case, db: Engine) -> None:
     intents = {str(t["text"]): t["intent"] for t in case.turns if "intent" in t}
     clock = StepClock()
     load_demo_data(db)  # the demo advisers and opening hours, for appointments
+    load_demo_week(db)  # the demo info week (flows/demo/info_week.yml)
     handler = turn_handler(db, ScriptedNlu(intents), clock)
     previous: list[Outbound] = []
     for number, turn in enumerate(case.turns, start=1):
