@@ -13,6 +13,7 @@ from adapters.db.booking_store import SqlBookingStore
 from adapters.db.conversation_store import SqlConversationStore
 from adapters.db.database import make_sessions
 from adapters.db.demo import load_demo
+from adapters.db.privacy_store import SqlKeptData
 from adapters.settings import PROJECT_DIR
 from adapters.whatsapp_window import Template, load_templates, reminder_languages
 from bot.booking.model import REFERENCE_ALPHABET, REFERENCE_LENGTH
@@ -25,6 +26,7 @@ from bot.engine.runner import Engine as ConversationEngine
 from bot.features import build_engine
 from bot.i18n.catalog import Catalog
 from bot.ports import ContextProvider, Sender
+from bot.privacy.kept import KEPT
 from bot.understanding.language import LanguageDetector
 from tests.support.stubs import ScriptedNlu, StepClock
 
@@ -98,6 +100,9 @@ def turn_handler(
         detector=detector(),
         clock=clock or StepClock(),
         secret_key=TEST_SECRET,
-        contexts={CALENDAR.name: calendar or booking_store(db)},
+        contexts={
+            CALENDAR.name: calendar or booking_store(db),
+            KEPT.name: SqlKeptData(make_sessions(db)),
+        },
         senders=senders,
     )
