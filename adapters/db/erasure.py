@@ -68,7 +68,7 @@ NOT_ABOUT_A_PERSON = {
     "staff_session": "staff logins",
     "login_attempt": "staff logins",
     "canned_reply": "staff's prepared texts",
-    "audit_entry": "what staff did, by booking reference or handoff id only",
+    "audit_entry": "what staff did, by booking reference or handoff id (set NULL with it)",
     "alembic_version": "the schema version",
 }
 
@@ -93,8 +93,6 @@ def erase(
     """Erase these contacts inside the caller's transaction; never commits."""
     erased = Erased()
     ids = list(contact_ids)
-    if not ids:
-        return erased
     handoffs = select(Handoff.id).where(Handoff.contact_id.in_(ids))
     bookings = select(Booking.id).where(Booking.contact_id.in_(ids))
     standing = (Booking.contact_id.in_(ids), Booking.status == "booked", Booking.ends_at > at)
@@ -113,7 +111,7 @@ def erase(
         _count(db, InboundMessage, InboundMessage.contact_id.in_(ids)),
     )
     erased.add("contact", _count(db, Contact, Contact.id.in_(ids)))
-    if dry_run:
+    if dry_run or not ids:
         return erased
     db.execute(delete(Reminder).where(Reminder.booking_id.in_(bookings)))
     db.execute(

@@ -49,8 +49,8 @@ def privacy(services: Services) -> Feature:
 
     def forget(turn: Turn) -> None:
         buttons = (
-            turn.button("forget.yes", CommandButton("forget_yes")),
-            turn.button("forget.no", CommandButton("forget_no")),
+            turn.button("forget.confirm_erase", CommandButton("forget_yes")),
+            turn.button("forget.confirm_keep", CommandButton("forget_no")),
         )
         turn.say("forget.confirm", buttons)
 

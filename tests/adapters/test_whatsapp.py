@@ -280,7 +280,9 @@ async def test_forget_asks_then_its_last_message_is_delivered_though_the_contact
     (asked,) = graph.to(PHONE)[-1:]
     assert shown(asked) == catalog().text("fr", "forget.confirm")
     assert [c[0] for c in choices(asked)] == ["cmd:forget_yes", "cmd:forget_no"]
-    await client.post(reply("cmd:forget_yes", catalog().text("fr", "forget.yes"), "button_reply"))
+    await client.post(
+        reply("cmd:forget_yes", catalog().text("fr", "forget.confirm_erase"), "button_reply")
+    )
     assert shown(graph.to(PHONE)[-1]) == catalog().text("fr", "forget.done")
     assert rows(settings, Contact) == []
     # Only keyed hashes of WhatsApp's message ids, with no link to anyone, remain.

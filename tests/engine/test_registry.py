@@ -124,7 +124,7 @@ def test_the_standard_features_claim_what_the_engine_dispatches() -> None:
         "language",
     )
     assert set(registry.actions) == {"schemes.evaluate", "booking.start", "handoff.start"}
-    assert registry.contexts == {"booking.calendar": "booking"}
+    assert registry.contexts == {"booking.calendar": "booking", "privacy.kept": "privacy"}
     assert SessionStatus.HANDED_OVER in registry.statuses
 
 
