@@ -65,12 +65,17 @@ def errors() -> Iterator[ErrorRecords]:
     logging.getLogger().removeHandler(handler)
 
 
+# SQLite only for now: on PostgreSQL the app's cancelled background jobs leave a pooled
+# connection behind at shutdown (a ResourceWarning, an error under -W error); left to do.
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
 @pytest.fixture
 async def world(
-    tmp_path: Path,
+    tmp_path: Path, database_url: str
 ) -> AsyncIterator[tuple[httpx.AsyncClient, Engine, WhatsAppChannel]]:
     async with fake_telegram(TOKEN) as telegram, fake_graph(GRAPH_TOKEN) as graph:
-        app_settings = _settings(tmp_path, telegram, graph)
+        app_settings = _settings(tmp_path, database_url, telegram, graph)
         app = create_app(app_settings)
         async with app.router.lifespan_context(app):
             runtime = app.state.runtime
@@ -82,10 +87,12 @@ async def world(
             db.dispose()
 
 
-def _settings(tmp_path: Path, telegram: FakeTelegram, graph: FakeGraph) -> Settings:
+def _settings(
+    tmp_path: Path, database_url: str, telegram: FakeTelegram, graph: FakeGraph
+) -> Settings:
     return Settings(
         var_dir=tmp_path,
-        database_url=f"sqlite:///{tmp_path / 'hostile.sqlite3'}",
+        database_url=database_url,
         rasa_url="http://127.0.0.1:9",  # nothing listens: the NLU is down
         secret_key=TEST_SECRET,
         encryption_key=TEST_ENCRYPTION_KEY,
@@ -413,6 +420,6 @@ async def test_a_deeply_nested_whatsapp_body_is_skipped(
     assert errors.records == []
 
 
-def test_report_how_many_hostile_examples_ran() -> None:
+def test_report_how_many_hostile_examples_ran(database_url: str) -> None:
     """Printed with ``-s``: the figures of the closing note."""
     print(f"hostile examples run: {RAN}")
