@@ -153,6 +153,9 @@ def _lifespan(
         finally:
             for task in runtime.background:
                 task.cancel()
+            # A job cancelled inside a database call finishes that call first: wait, so no
+            # connection is still out when the pool is disposed.
+            await asyncio.gather(*runtime.background, return_exceptions=True)
             await channels.stop()
             await nlu.stop()
             runtime.db.dispose()

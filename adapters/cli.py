@@ -360,6 +360,37 @@ def bookings_list(
 
 
 @app.command()
+def purge(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="count what would be erased, erase nothing")
+    ] = False,
+) -> None:
+    """Erase now what the retention job erases every hour: the people silent for
+    RETENTION_DAYS (never before their appointment still to come has ended) and the old
+    platform message ids; prints the rows per table."""
+    from datetime import UTC, datetime, timedelta
+
+    from adapters.db.database import make_engine, make_sessions, migrate
+    from adapters.db.erasure import retention
+
+    settings = _settings()
+    migrate(settings.effective_database_url)
+    engine = make_engine(settings.effective_database_url)
+    now = datetime.now(UTC)
+    try:
+        with make_sessions(engine).begin() as db:
+            erased = retention(
+                db, now - timedelta(days=settings.retention_days), now, dry_run=dry_run
+            )
+    finally:
+        engine.dispose()
+    verb = "would erase" if dry_run else "erased"
+    _say(f"{verb} {erased.contacts} contact(s) silent for {settings.retention_days} days")
+    for table, count in erased.counts.items():
+        print(f"  {table:<28} {count}", flush=True)
+
+
+@app.command()
 def chat() -> None:
     """Talk to the bot in the terminal (type a button's number to press it)."""
     from adapters.terminal import run_terminal_chat

@@ -20,6 +20,7 @@ from adapters.db.conversation_store import SqlConversationStore
 from adapters.db.database import make_sessions
 from adapters.db.inbox_store import SqlInboxStore
 from adapters.db.infoweek_store import SqlInfoWeekStore
+from adapters.db.privacy_store import SqlKeptData
 from adapters.settings import Settings
 from adapters.whatsapp_format import CHANNEL as WHATSAPP
 from adapters.whatsapp_format import LIST_ROWS
@@ -33,6 +34,7 @@ from bot.engine.actions import DEFAULT_VALIDATORS
 from bot.features import build_engine
 from bot.infoweek.context import INFOWEEK
 from bot.ports import NluPort, Sender
+from bot.privacy.kept import KEPT
 from bot.understanding.language import LanguageDetector
 
 # The UIDs of the calendar entries the chat sends (stable: a calendar recognises a moved one).
@@ -108,10 +110,18 @@ def build_components(settings: Settings, db: Engine, nlu: NluPort) -> Components
         detector=LanguageDetector.from_examples(settings.nlu_dir, content.catalog.languages),
         clock=clock,
         secret_key=settings.required_secret_key,
-        contexts={CALENDAR.name: booking_store, INFOWEEK.name: infoweek_store},
+        contexts={
+            CALENDAR.name: booking_store,
+            INFOWEEK.name: infoweek_store,
+            KEPT.name: SqlKeptData(make_sessions(db)),
+        },
         senders=senders,
     )
-    inbox = SqlInboxStore(make_sessions(db), AddressCipher(settings.required_encryption_key))
+    inbox = SqlInboxStore(
+        make_sessions(db),
+        AddressCipher(settings.required_encryption_key),
+        settings.required_secret_key,
+    )
     return Components(
         settings,
         db,

@@ -50,9 +50,14 @@ def retention_job(
     store: SqlConversationStore, clock: Clock, retention_days: int
 ) -> Callable[[], Awaitable[int]]:
     async def job() -> int:
-        erased = await store.forget_inactive(clock.now() - timedelta(days=retention_days))
-        if erased:
-            log.info("retention: erased %d contact(s) silent for %d days", erased, retention_days)
-        return erased
+        now = clock.now()
+        erased = await store.purge(now - timedelta(days=retention_days), now)
+        if erased.contacts:
+            log.info(
+                "retention: erased %d contact(s) silent for %d days",
+                erased.contacts,
+                retention_days,
+            )
+        return erased.contacts
 
     return job

@@ -46,6 +46,7 @@ from adapters.telegram_format import (
     language_hint,
     split_text,
     to_inbound,
+    update_problem,
 )
 from bot.conversation import TurnHandler
 from bot.engine.messages import Outbound
@@ -87,6 +88,8 @@ class TelegramSender:
         self._backoff = backoff_seconds
 
     async def send(self, address: str, messages: Sequence[Outbound]) -> None:
+        if not address.lstrip("-").isdecimal() or not address.isascii():
+            raise SendFailed("not a Telegram chat id", retryable=False)
         chat_id = int(address)
         for message in messages:
             pieces = split_text(isolated(message.text, message.lang))
@@ -254,15 +257,34 @@ class TelegramChannel:
         body = await request.body()
         if len(body) > MAX_UPDATE_BYTES:
             return Response("update too large", status_code=413)
-        try:
-            update = Update.de_json(json.loads(body), self.application.bot)
-        except (ValueError, TypeError, KeyError):
-            return Response("not a Telegram update", status_code=400)
+        update = self._read_update(body)
+        if update is None:
+            # Signed by Telegram but not an update we can take: another answer than 200
+            # would only make Telegram send it again, for ever.
+            return Response(status_code=200)
         try:
             await self.process(update)
         except StorageUnavailable:
             return Response("busy, send again later", status_code=503)
         return Response(status_code=200)
+
+    def _read_update(self, body: bytes) -> Update | None:
+        """The update, or None with the reason logged (never its content)."""
+        try:
+            data = json.loads(body)
+        except (ValueError, RecursionError) as error:
+            log.warning(
+                "Telegram webhook: body skipped, not readable JSON (%s)", type(error).__name__
+            )
+            return None
+        problem = update_problem(data)
+        if problem is None:
+            try:
+                return Update.de_json(data, self.application.bot)
+            except Exception as error:  # PTB raises whatever its constructors raise
+                problem = f"python-telegram-bot could not read it ({type(error).__name__})"
+        log.warning("Telegram webhook: update skipped, %s", problem)
+        return None
 
     async def _on_polled_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         try:

@@ -11,6 +11,7 @@ import html
 import logging
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import ChatType
@@ -24,6 +25,7 @@ TEXT_LIMIT = 4096
 CALLBACK_DATA_LIMIT = 64
 # The engine needs no more to understand a message, and the NLU is slower on long texts.
 MAX_INBOUND_CHARS = 2000
+INT64 = 2**63  # Telegram ids fit in 64 bits signed; anything larger is forged
 LANGUAGE_DEEP_LINK = re.compile(r"lang_([a-z]{2,3})")
 # Attachments the bot cannot read, by the Message attribute that carries them.
 MEDIA_KINDS = (
@@ -42,6 +44,74 @@ MEDIA_KINDS = (
     "dice",
     "story",
 )
+
+
+def update_problem(data: Any) -> str | None:
+    """Why a signed webhook body is not an update the bot can take (a short reason for the
+    log, with no content); None when it is. Only the fields the bot reads are checked, and
+    python-telegram-bot trusts their types, so they are checked here first."""
+    if not isinstance(data, dict):
+        return f"the body is a JSON {type(data).__name__}, not an object"
+    if not _is_int(data.get("update_id")):
+        return "update_id is not a number"
+    for name in ("message", "edited_message"):
+        if name in data:
+            problem = _message_problem(data[name])
+            if problem:
+                return f"{name}: {problem}"
+    if "callback_query" in data:
+        query = data["callback_query"]
+        if not isinstance(query, dict) or not isinstance(query.get("id"), str):
+            return "callback_query has no id"
+        if not isinstance(query.get("data", ""), str):
+            return "callback_query data is not a string"
+        problem = _user_problem(query.get("from")) or (
+            _message_problem(query["message"]) if query.get("message") is not None else None
+        )
+        if problem:
+            return f"callback_query: {problem}"
+    if "my_chat_member" in data:
+        member = data["my_chat_member"]
+        if not isinstance(member, dict):
+            return "my_chat_member is not an object"
+        new = member.get("new_chat_member")
+        problem = _chat_problem(member.get("chat")) or _user_problem(member.get("from"))
+        if problem or not isinstance(new, dict) or not isinstance(new.get("status"), str):
+            return f"my_chat_member: {problem or 'no new member status'}"
+    return None
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) < INT64
+
+
+def _chat_problem(chat: Any) -> str | None:
+    if not isinstance(chat, dict):
+        return "no chat"
+    if not _is_int(chat.get("id")) or not isinstance(chat.get("type"), str):
+        return "the chat has no numeric id or no type"
+    return None
+
+
+def _user_problem(user: Any) -> str | None:
+    if not isinstance(user, dict) or not _is_int(user.get("id")):
+        return "the sender has no numeric id"
+    if not isinstance(user.get("language_code", ""), str | None):
+        return "the sender's language is not a string"
+    return None
+
+
+def _message_problem(message: Any) -> str | None:
+    if not isinstance(message, dict):
+        return "not an object"
+    if not _is_int(message.get("message_id")) or not _is_int(message.get("date")):
+        return "no numeric message_id or date"
+    if not isinstance(message.get("text", ""), str | None):
+        return "text is not a string"
+    problem = _chat_problem(message.get("chat"))
+    if problem is None and message.get("from") is not None:
+        problem = _user_problem(message["from"])
+    return problem
 
 
 def to_inbound(update: Update, languages: Sequence[str]) -> Inbound | None:

@@ -84,6 +84,8 @@ def parse(body: bytes, supported_languages: Sequence[str]) -> Inbound:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError) as error:
         raise BadWebchatRequest("body is not valid JSON") from error
+    except RecursionError as error:  # 8 kB of brackets nest deeper than the parser recurses
+        raise BadWebchatRequest("body is nested too deeply") from error
     if not isinstance(data, dict):
         raise BadWebchatRequest("body must be a JSON object")
     unknown = set(data) - {"user", "text", "payload", "lang"}
@@ -98,13 +100,24 @@ def parse(body: bytes, supported_languages: Sequence[str]) -> Inbound:
     if text is not None:
         text = _checked_text(text)
     if payload is not None and (
-        not isinstance(payload, str) or not 0 < len(payload) <= MAX_PAYLOAD_CHARS
+        not isinstance(payload, str)
+        or not 0 < len(payload) <= MAX_PAYLOAD_CHARS
+        or not _encodable(payload)
     ):
         raise BadWebchatRequest(f"payload must be a string of 1-{MAX_PAYLOAD_CHARS} characters")
     lang = data.get("lang")
     if lang is not None and (not isinstance(lang, str) or lang not in supported_languages):
         raise BadWebchatRequest(f"lang must be one of: {', '.join(supported_languages)}")
     return Inbound(channel=CHANNEL, user_id=user, text=text, payload=payload, lang=lang)
+
+
+def _encodable(value: str) -> bool:
+    """False for a string JSON can carry but UTF-8 cannot (a lone surrogate, ``"\\ud800"``)."""
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _checked_text(text: Any) -> str:

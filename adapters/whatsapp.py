@@ -104,8 +104,14 @@ class WhatsAppSender:
         self._attempts = attempts
         self._backoff = backoff_seconds
 
-    async def send(self, address: str, messages: Sequence[Outbound]) -> None:
+    async def send(
+        self, address: str, messages: Sequence[Outbound], *, written_at: datetime | None = None
+    ) -> None:
+        """``written_at``: when the person wrote the message these answer, if they do; the
+        window is open from then even when the contact row is gone (``/forget``)."""
         last = await self._last_message_at(address)
+        if written_at is not None and (last is None or written_at > last):
+            last = written_at
         for message in messages:
             decision = decide(message, last, self._clock.now(), self._templates)
             if isinstance(decision, Hold):
@@ -210,6 +216,17 @@ def _safe(problem: Exception) -> str:
     return type(problem).__name__
 
 
+class _Reply:
+    """The sender for the answers to one message of the person, written at ``written_at``."""
+
+    def __init__(self, sender: WhatsAppSender, written_at: datetime) -> None:
+        self._sender = sender
+        self._written_at = written_at
+
+    async def send(self, address: str, messages: Sequence[Outbound]) -> None:
+        await self._sender.send(address, messages, written_at=self._written_at)
+
+
 class WhatsAppChannel:
     def __init__(
         self,
@@ -252,9 +269,15 @@ class WhatsAppChannel:
             return PlainTextResponse("forbidden", status_code=403)
         try:
             data = json.loads(body)
-        except ValueError:
-            return PlainTextResponse("ok")  # signed but unreadable: nothing to do, no retry
+        except (ValueError, RecursionError) as error:
+            # Signed but unreadable: nothing to do, and another answer would make Meta resend
+            log.warning(
+                "WhatsApp webhook: body skipped, not readable JSON (%s)", type(error).__name__
+            )
+            return PlainTextResponse("ok")
         messages, statuses = parse_webhook(data)
+        if not messages and not statuses and body.strip() not in (b"", b"{}"):
+            log.info("WhatsApp webhook: nothing the bot takes in this call")
         now = self._clock.now()
         try:
             if messages:
@@ -313,7 +336,10 @@ class WhatsAppChannel:
         try:
             if inbound.message_id is not None:
                 await self.sender.mark_read(inbound.message_id)
-            await self._handler.handle(inbound, self.sender)
+            # The person wrote just now: their answers go inside the 24-hour window, even
+            # the last one of /forget, whose contact row (and its last message time) is gone.
+            reply = _Reply(self.sender, self._clock.now())
+            await self._handler.handle(inbound, reply)
             await self._inbox.done(inbox_id)
             return 1
         except StorageUnavailable as problem:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from adapters.bidi import isolated
 from adapters.telegram_format import split_text
@@ -25,6 +25,8 @@ ROW_TITLE = 24
 ROW_DESCRIPTION = 72
 LIST_BUTTON = 20
 ID_LIMIT = 200
+# The delivery statuses WhatsApp reports; anything else is left out.
+STATUSES = frozenset({"sent", "delivered", "read", "failed", "deleted", "warning"})
 MAX_INBOUND_CHARS = 2000
 # What a person may send that the bot cannot read, by the message ``type`` WhatsApp gives.
 MEDIA_TYPES = frozenset(
@@ -112,9 +114,9 @@ def _senders(contacts: list[Any]) -> dict[str, str]:
             continue
         wa_id, user_id = contact.get("wa_id"), contact.get("user_id")
         key = wa_id or user_id
-        if isinstance(key, str):
+        if _is_id(key):
             for known in (wa_id, user_id):
-                if isinstance(known, str):
+                if _is_id(known):
                     ids[known] = key
     return ids
 
@@ -124,7 +126,7 @@ def _message(message: Any, senders: Mapping[str, str]) -> Inbound | None:
         return None
     message_id, kind = message.get("id"), message.get("type")
     sender = message.get("from") or message.get("from_user_id")
-    if not isinstance(message_id, str) or not isinstance(sender, str):
+    if not _is_id(message_id) or not _is_id(sender):
         return None
     user = senders.get(sender, sender)
     common = {"channel": CHANNEL, "user_id": user, "message_id": message_id, "reply_address": user}
@@ -164,13 +166,21 @@ def _status(status: Any) -> StatusReport | None:
     if not isinstance(status, dict):
         return None
     message_id, state = status.get("id"), status.get("status")
-    if not isinstance(message_id, str) or not isinstance(state, str):
+    if not _is_id(message_id) or state not in STATUSES:
         return None
     code = None
     errors = _list(status.get("errors"))
-    if errors and isinstance(errors[0], dict) and isinstance(errors[0].get("code"), int):
-        code = errors[0]["code"]
+    if errors and isinstance(errors[0], dict):
+        given = errors[0].get("code")
+        # Graph error codes are small numbers; a larger one is kept as unknown.
+        if isinstance(given, int) and not isinstance(given, bool) and 0 <= given < 2**31:
+            code = given
     return StatusReport(message_id, state, code)
+
+
+def _is_id(value: Any) -> TypeGuard[str]:
+    """A platform id we can keep (hashed) and use: a string of sensible length."""
+    return isinstance(value, str) and 0 < len(value) <= ID_LIMIT
 
 
 def _clean(text: str) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.delivery import ChannelSenders, Delivery, deliver
+from bot.delivery import ChannelSenders, Delivery, attempt
 from bot.engine.context import ContextConflict, NeedsContext
 from bot.engine.events import MsgCreated
 from bot.engine.inputs import LanguageDecision, MsgResume, NluResult, Resume
@@ -39,7 +39,7 @@ from bot.ports import (
     StoredConversation,
     TurnRecord,
 )
-from bot.privacy.pseudonym import pseudonym
+from bot.privacy.pseudonym import message_key, pseudonym
 from bot.understanding.language import LanguageDetector, choose_language
 
 log = logging.getLogger(__name__)
@@ -102,11 +102,17 @@ class TurnHandler:
     async def handle(self, inbound: Inbound, sender: Sender) -> TurnOutcome:
         """A message from the person, answered through ``sender`` (their channel's)."""
         key = self.contact_key(inbound.channel, inbound.user_id)
+        # Only a keyed hash of the platform's message id is stored (bot/privacy/pseudonym.py).
+        message_id = (
+            message_key(self._secret_key, inbound.channel, inbound.message_id)
+            if inbound.message_id is not None
+            else None
+        )
 
         async def resume(stored: StoredConversation) -> Resume:
             return await self._resume_for(inbound, stored)
 
-        work = _Work(inbound.channel, key, inbound.message_id, resume, inbound.reply_address)
+        work = _Work(inbound.channel, key, message_id, resume, inbound.reply_address)
         return await self._run(work, sender, inbound.reply_address or inbound.user_id)
 
     async def resume_contact(
@@ -241,9 +247,15 @@ class TurnHandler:
         the rest stays in the outbox, for the retry sweep when it is retryable."""
         sent: list[int] = []
         for item in pending:
-            result = await deliver(sender, address, item.message)
+            outcome = await attempt(sender, address, item.message)
+            result = outcome.result
             if result == Delivery.UNREACHABLE:
                 await self._store.mark_unreachable(channel, key, self._clock.now())
+            if result == Delivery.PERMANENT and sender is not None and item.outbox_id:
+                # Classified once, set aside; the person's next message may still go. (With
+                # no sender, as for the web chat's staff replies, the message stays waiting.)
+                await self._store.set_aside(item.outbox_id, outcome.reason, self._clock.now())
+                continue
             if result != Delivery.DELIVERED:
                 break
             if item.outbox_id is not None:

@@ -116,6 +116,10 @@ class ConversationStore(Protocol):
         """The person cannot be reached on this channel until they write again."""
         ...
 
+    async def set_aside(self, outbox_id: int, reason: str, at: datetime) -> None:
+        """A dead letter: this message can never go; it is not tried again."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Undelivered:
@@ -137,6 +141,10 @@ class OutboxStore(Protocol):
     async def mark_sent(self, outbox_ids: Sequence[int], at: datetime) -> None: ...
 
     async def mark_unreachable(self, channel: str, contact_key: str, at: datetime) -> None: ...
+
+    async def set_aside(self, outbox_id: int, reason: str, at: datetime) -> None:
+        """A dead letter: this message can never go; it is not tried again."""
+        ...
 
 
 class Sender(Protocol):

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
+from adapters.db.models import OutboxMessage
 from bot.delivery import Delivery, OutboxRetry, deliver
 from bot.engine.events import MsgCreated
 from bot.engine.inputs import LanguageSource
@@ -124,3 +125,77 @@ async def test_one_delivery_is_classified_for_every_caller(
 
 async def test_a_channel_without_a_sender_is_a_permanent_failure(database_url: str) -> None:
     assert await deliver(None, "100", Outbound("bonjour", "fr")) == Delivery.PERMANENT
+
+
+class CountingChannel(ScriptedChannel):
+    def __init__(self, refuse: dict[str, Exception] | None = None) -> None:
+        super().__init__(refuse)
+        self.attempts: list[str] = []
+
+    async def send(self, address: str, messages: Sequence[Outbound]) -> None:
+        self.attempts.append(address)
+        await super().send(address, messages)
+
+
+def _dead_letters(db: Engine) -> list[tuple[str | None, bool]]:
+    with db.connect() as connection:
+        rows = connection.execute(
+            select(OutboxMessage.failed_reason, OutboxMessage.sent_at.is_not(None)).order_by(
+                OutboxMessage.id
+            )
+        ).all()
+    return [(reason, bool(sent)) for reason, sent in rows]
+
+
+async def test_a_poison_row_is_set_aside_once_and_holds_up_nobody(db: Engine) -> None:
+    await _written(db, "a", "abc", "one", "two")  # an address the sender chokes on
+    await _written(db, "b", "200", "three")
+    channel = CountingChannel({"abc": ValueError("invalid literal for int()")})
+    retry = OutboxRetry(builders.store(db), Later())
+    assert await retry.run_once("telegram", channel) == 1
+    assert channel.delivered == [("200", "three")]
+    assert _dead_letters(db) == [
+        ("unexpected ValueError", False),
+        ("unexpected ValueError", False),
+        (None, True),
+    ]
+    attempts = len(channel.attempts)
+    assert await retry.run_once("telegram", channel) == 0
+    assert len(channel.attempts) == attempts  # classified once: never tried again
+
+
+async def test_a_permanent_refusal_is_a_dead_letter_with_its_reason(db: Engine) -> None:
+    await _written(db, "a", "100", "one")
+    channel = CountingChannel(
+        {"100": SendFailed("Telegram refused: chat not found", retryable=False)}
+    )
+    retry = OutboxRetry(builders.store(db), Later())
+    assert await retry.run_once("telegram", channel) == 0
+    assert _dead_letters(db) == [("Telegram refused: chat not found", False)]
+
+
+async def test_one_persons_closed_window_never_holds_up_the_next_person(db: Engine) -> None:
+    await _written(db, "a", "100", "one", "two")
+    await _written(db, "b", "200", "three")
+    channel = CountingChannel({"100": SendFailed("outside the 24-hour window", retryable=True)})
+    retry = OutboxRetry(builders.store(db), Later())
+    assert await retry.run_once("telegram", channel) == 1
+    assert channel.delivered == [("200", "three")]
+    assert channel.attempts == ["100", "200"]  # "two" waits behind "one": the order is kept
+    channel.refuse.clear()
+    assert await retry.run_once("telegram", channel) == 2
+    assert channel.delivered[1:] == [("100", "one"), ("100", "two")]
+
+
+async def test_after_three_people_in_a_row_the_channel_is_taken_as_down(db: Engine) -> None:
+    for key, address in (("a", "1"), ("b", "2"), ("c", "3"), ("d", "4")):
+        await _written(db, key, address, f"to {address}")
+    down = SendFailed("down", retryable=True)
+    channel = CountingChannel(dict.fromkeys("1234", down))
+    assert await OutboxRetry(builders.store(db), Later()).run_once("telegram", channel) == 0
+    assert channel.attempts == ["1", "2", "3"]
+
+
+async def test_an_unexpected_error_of_a_sender_is_classified_permanent(database_url: str) -> None:
+    channel = _Refusing(RuntimeError("bug"))
+    assert await deliver(channel, "100", Outbound("bonjour", "fr")) == Delivery.PERMANENT

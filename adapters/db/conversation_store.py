@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import anyio.to_thread
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.crypto import AddressCipher
 from adapters.db.booking_writes import cancel_booking, choose_reminder_language, insert_booking
+from adapters.db.erasure import Erased, erase, retention
 from adapters.db.errors import storage_errors
 from adapters.db.handoff_writes import (
     answer_transfer,
@@ -31,6 +32,7 @@ from adapters.db.handoff_writes import (
 from adapters.db.infoweek_writes import APPLIERS as INFOWEEK_APPLIERS
 from adapters.db.infoweek_writes import ContactApplier
 from adapters.db.models import (
+    FAILED_REASON_CHARS,
     Consent,
     Contact,
     ConversationSession,
@@ -104,6 +106,9 @@ class SqlConversationStore:
     async def mark_unreachable(self, channel: str, contact_key: str, at: datetime) -> None:
         await anyio.to_thread.run_sync(self._mark_unreachable, channel, contact_key, at)
 
+    async def set_aside(self, outbox_id: int, reason: str, at: datetime) -> None:
+        await anyio.to_thread.run_sync(self._set_aside, outbox_id, reason, at)
+
     async def undelivered(
         self, channel: str, created_after: datetime, created_before: datetime, limit: int
     ) -> list[Undelivered]:
@@ -111,9 +116,12 @@ class SqlConversationStore:
             self._undelivered, channel, created_after, created_before, limit
         )
 
-    async def forget_inactive(self, last_seen_before: datetime) -> int:
-        """Erase every contact silent since before the date (the retention period)."""
-        return await anyio.to_thread.run_sync(self._forget_inactive, last_seen_before)
+    async def purge(
+        self, last_seen_before: datetime, now: datetime, dry_run: bool = False
+    ) -> Erased:
+        """Erase every contact silent since before the date (the retention period) who has no
+        appointment still to come, and expire old message ids (adapters/db/erasure.py)."""
+        return await anyio.to_thread.run_sync(self._purge, last_seen_before, now, dry_run)
 
     def _load(self, channel: str, key: str, message_id: str | None) -> StoredConversation:
         with storage_errors(), self._sessions() as db:
@@ -239,6 +247,14 @@ class SqlConversationStore:
                 update(OutboxMessage).where(OutboxMessage.id.in_(outbox_ids)).values(sent_at=at)
             )
 
+    def _set_aside(self, outbox_id: int, reason: str, at: datetime) -> None:
+        with storage_errors(), self._sessions.begin() as db:
+            db.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == outbox_id, OutboxMessage.sent_at.is_(None))
+                .values(failed_at=at, failed_reason=reason[:FAILED_REASON_CHARS])
+            )
+
     def _mark_unreachable(self, channel: str, key: str, at: datetime) -> None:
         with storage_errors(), self._sessions.begin() as db:
             db.execute(
@@ -257,6 +273,7 @@ class SqlConversationStore:
                 .where(
                     OutboxMessage.channel == channel,
                     OutboxMessage.sent_at.is_(None),
+                    OutboxMessage.failed_at.is_(None),
                     OutboxMessage.created_at > after,
                     OutboxMessage.created_at < before,
                     Contact.unreachable_at.is_(None),
@@ -274,10 +291,9 @@ class SqlConversationStore:
                 )
         return found
 
-    def _forget_inactive(self, before: datetime) -> int:
+    def _purge(self, before: datetime, now: datetime, dry_run: bool) -> Erased:
         with storage_errors(), self._sessions.begin() as db:
-            result = db.execute(delete(Contact).where(Contact.last_seen_at < before))
-            return int(result.rowcount)  # type: ignore[attr-defined]
+            return retention(db, before, now, dry_run=dry_run)
 
 
 # Event appliers: one per event type; they add to the turn's transaction and never commit.
@@ -353,7 +369,7 @@ def _apply_consent_recorded(write: _TurnWrite, event: ConsentRecorded) -> None:
 
 
 def _apply_contact_forgotten(write: _TurnWrite, _event: ContactForgotten) -> None:
-    write.db.execute(delete(Contact).where(Contact.id == write.contact.id))
+    erase(write.db, [write.contact.id], write.record.now)
     write.forgotten = True
 
 

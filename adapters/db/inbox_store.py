@@ -22,6 +22,7 @@ from adapters.crypto import AddressCipher
 from adapters.db.errors import storage_errors
 from adapters.db.models import Contact, DeliveryStatus, InboxMessage
 from bot.engine.messages import Inbound
+from bot.privacy.pseudonym import message_key
 
 
 def _seal(inbound: Inbound) -> dict[str, object]:
@@ -38,9 +39,15 @@ def _seal(inbound: Inbound) -> dict[str, object]:
 
 
 class SqlInboxStore:
-    def __init__(self, sessions: sessionmaker[Session], cipher: AddressCipher) -> None:
+    """Platform message ids are stored as keyed hashes under ``secret_key`` (the raw id, needed
+    for the read receipt, is inside the encrypted message only)."""
+
+    def __init__(
+        self, sessions: sessionmaker[Session], cipher: AddressCipher, secret_key: str
+    ) -> None:
         self._sessions = sessions
         self._cipher = cipher
+        self._secret_key = secret_key
 
     async def accept(self, messages: Sequence[Inbound], at: datetime) -> int:
         """Store the messages not seen before; the number stored."""
@@ -57,7 +64,9 @@ class SqlInboxStore:
                     insert(InboxMessage)
                     .values(
                         channel=inbound.channel,
-                        message_id=inbound.message_id,
+                        message_id=message_key(
+                            self._secret_key, inbound.channel, inbound.message_id
+                        ),
                         sealed=sealed,
                         received_at=at,
                     )
@@ -106,7 +115,7 @@ class SqlInboxStore:
             db.add(
                 DeliveryStatus(
                     channel=channel,
-                    message_id=message_id,
+                    message_id=message_key(self._secret_key, channel, message_id),
                     status=status,
                     error_code=code,
                     recorded_at=at,

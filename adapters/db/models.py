@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+FAILED_REASON_CHARS = 64
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -105,7 +106,8 @@ class Consent(Base):
 
 
 class InboundMessage(Base):
-    """Platform message ids already processed, so a redelivery is handled once."""
+    """Platform message ids already processed, so a redelivery is handled once. Only a keyed
+    hash of the id is kept (a WhatsApp id can carry the phone number), for a few days."""
 
     __tablename__ = "inbound_message"
     __table_args__ = (
@@ -135,6 +137,10 @@ class OutboxMessage(Base):
     message: Mapped[dict[str, Any]]
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+    # A dead letter: the channel refused it for good (or the sender failed in a way nobody
+    # foresaw); set aside once with the reason, never tried again.
+    failed_at: Mapped[datetime | None]
+    failed_reason: Mapped[str | None] = mapped_column(String(FAILED_REASON_CHARS))
 
 
 class Handoff(Base):
@@ -288,8 +294,10 @@ class Booking(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(16), unique=True)
-    contact_id: Mapped[int] = mapped_column(
-        ForeignKey("contact.id", ondelete="CASCADE"), index=True
+    # NULL once the person is erased (``/forget`` or retention): the organisation keeps the
+    # appointment by its reference, nothing links it to anyone (see erased_at).
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact.id", ondelete="SET NULL"), index=True
     )
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff_member.id"), index=True)
     place_id: Mapped[int] = mapped_column(ForeignKey("place.id"))
@@ -302,13 +310,16 @@ class Booking(Base):
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
     held_start: Mapped[datetime | None]
-    status: Mapped[str] = mapped_column(String(16))  # booked | cancelled
+    # booked | cancelled | erased (cancelled because the person asked to erase everything)
+    status: Mapped[str] = mapped_column(String(16))
     # The pre-qualification answers, only when the person agreed to share them.
     shared_answers: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime]
     cancelled_at: Mapped[datetime | None]
     # Marked by staff in the console when the person did not come.
     no_show_at: Mapped[datetime | None]
+    # When the person it was for was erased; the shared answers went with them.
+    erased_at: Mapped[datetime | None]
 
 
 class Reminder(Base):
@@ -348,7 +359,8 @@ class InboxMessage(Base):
 
 
 class DeliveryStatus(Base):
-    """What a channel reported about a message it was given (sent, delivered, read, failed)."""
+    """What a channel reported about a message it was given (sent, delivered, read, failed),
+    under a keyed hash of the platform's message id; kept a few days."""
 
     __tablename__ = "delivery_status"
 

@@ -196,6 +196,11 @@ class BookingDialogue:
     def _chose_slot(
         self, turn: Turn, calendar: BookingCalendar, draft: BookingDraft, pressed: ChooseSlot
     ) -> None:
+        assert draft.type is not None
+        if pressed.place not in {place.id for place in places_for(calendar, draft.type, None)}:
+            self.expired(turn, calendar)  # forged, or pressed under another step's question
+            return
+        draft = replace(draft, place=pressed.place)  # the button says where: it may be older
         slot = self._slot_from(calendar, pressed, draft)
         if slot is None or not slot_is_free(calendar, slot, turn.now):
             self.offer_slots(turn, calendar, draft, apology="booking.slot_gone")

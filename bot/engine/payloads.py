@@ -22,6 +22,10 @@ from typing import Any, ClassVar, Protocol
 MAX_PAYLOAD_BYTES = 64  # Telegram's callback_data limit
 SEPARATOR = ":"
 FIELD_VALUE = re.compile(r"[A-Za-z0-9_.\-]+")
+# An int field holds at most 9 ASCII digits: any id or minute the bot sends fits (a minute
+# since the epoch has 8 digits until the year 2160), so a forged one cannot overflow a
+# database integer or a date.
+MAX_INT_DIGITS = 9
 
 
 class PayloadTooLong(ValueError):
@@ -98,7 +102,7 @@ class PayloadCodec:
     def decode(self, raw: str) -> PayloadType | NotUnderstood:
         segments = raw.split(SEPARATOR)
         kind = segments[0] if segments[0] in self._kinds else None
-        if len(raw.encode()) > MAX_PAYLOAD_BYTES:
+        if len(raw.encode(errors="surrogatepass")) > MAX_PAYLOAD_BYTES:
             return NotUnderstood(raw, kind)
         for width in (2, 1):  # "bk:s" before "bk"
             payload_type = self._by_tag.get(SEPARATOR.join(segments[:width]))
@@ -119,7 +123,7 @@ def _build(payload_type: type[PayloadType], values: list[str]) -> PayloadType | 
         if not FIELD_VALUE.fullmatch(text):
             return None
         if kind is int:
-            if not text.isdigit() or not text.isascii():
+            if not text.isascii() or not text.isdigit() or len(text) > MAX_INT_DIGITS:
                 return None
             arguments[name] = int(text)
         else:

@@ -67,3 +67,13 @@ async def test_network_errors_are_retried_then_reported_as_retryable(
     with pytest.raises(SendFailed) as failure:
         await sender.send(str(CHAT), [Outbound("Encore", "fr")])
     assert failure.value.retryable
+
+
+@pytest.mark.parametrize("address", ["abc", "", "12a", "²"])
+async def test_an_address_that_is_no_chat_id_is_a_permanent_failure_sent_nowhere(
+    fake: FakeTelegram, sender: TelegramSender, address: str
+) -> None:
+    with pytest.raises(SendFailed) as failure:
+        await sender.send(address, [Outbound("bonjour", "fr")])
+    assert failure.value.retryable is False
+    assert fake.sent() == []

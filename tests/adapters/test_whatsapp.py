@@ -23,6 +23,7 @@ from adapters.rasa_process import RasaServer
 from adapters.settings import Settings
 from adapters.whatsapp import WhatsAppChannel
 from bot.booking.reminders import REMINDER_OFFSETS, ReminderSweeper
+from bot.privacy.pseudonym import message_key
 from tests.support.builders import TEST_ENCRYPTION_KEY, TEST_SECRET, catalog, load_demo_data
 from tests.support.fake_graph import PHONE_NUMBER_ID, FakeGraph, fake_graph, signed
 from tests.support.rasa_server import rasa_server  # noqa: F401 - the session fixture
@@ -271,6 +272,25 @@ async def test_a_replayed_delivery_is_processed_once(
     assert rows(settings, InboxMessage) == []  # processed rows are not kept
 
 
+async def test_forget_asks_then_its_last_message_is_delivered_though_the_contact_is_gone(
+    client: Client, graph: FakeGraph, settings: Settings
+) -> None:
+    await client.post(text("/start"))
+    await client.post(text("/forget"))
+    (asked,) = graph.to(PHONE)[-1:]
+    assert shown(asked) == catalog().text("fr", "forget.confirm")
+    assert [c[0] for c in choices(asked)] == ["cmd:forget_yes", "cmd:forget_no"]
+    await client.post(
+        reply("cmd:forget_yes", catalog().text("fr", "forget.confirm_erase"), "button_reply")
+    )
+    assert shown(graph.to(PHONE)[-1]) == catalog().text("fr", "forget.done")
+    assert rows(settings, Contact) == []
+    # Only keyed hashes of WhatsApp's message ids, with no link to anyone, remain.
+    kept = rows(settings, InboundMessage)
+    assert {row.contact_id for row in kept} == {None}
+    assert all("wamid" not in row.message_id for row in kept)
+
+
 async def test_a_person_known_only_by_a_business_scoped_id_is_answered_on_it(
     client: Client, graph: FakeGraph, settings: Settings
 ) -> None:
@@ -299,7 +319,8 @@ async def test_status_callbacks_are_recorded_without_content_and_unknown_payload
     ((recorded,),) = [
         [(r.message_id, r.status, r.error_code) for r in rows(settings, DeliveryStatus)]
     ]
-    assert recorded == ("wamid.OUT000001", "failed", 131026)
+    key = message_key(settings.required_secret_key, "whatsapp", "wamid.OUT000001")
+    assert recorded == (key, "failed", 131026)  # the platform's id only as a keyed hash
 
 
 # Delivery -----------------------------------------------------------------------------------

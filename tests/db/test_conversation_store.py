@@ -149,7 +149,7 @@ async def test_contacts_silent_past_the_retention_period_are_erased(db: Engine) 
     old = NOW - timedelta(days=200)
     await store.commit_turn(record(0, MsgCreated(HELLO), key="o" * 64, address="1", now=old))
     await store.commit_turn(record(0, MsgCreated(HELLO), key="n" * 64, address="2"))
-    assert await store.forget_inactive(NOW - timedelta(days=180)) == 1
+    assert (await store.purge(NOW - timedelta(days=180), NOW)).contacts == 1
     with db.connect() as connection:
         assert connection.execute(select(Contact.key)).scalars().all() == ["n" * 64]
     assert count(db, OutboxMessage) == 1

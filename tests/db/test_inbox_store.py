@@ -12,8 +12,9 @@ from adapters.db.database import make_sessions
 from adapters.db.inbox_store import SqlInboxStore
 from adapters.db.models import DeliveryStatus, InboxMessage
 from bot.engine.messages import Inbound
+from bot.privacy.pseudonym import message_key
 from tests.conftest import DATABASES
-from tests.support.builders import TEST_ENCRYPTION_KEY
+from tests.support.builders import TEST_ENCRYPTION_KEY, TEST_SECRET
 
 pytestmark = pytest.mark.parametrize("database_url", DATABASES, indirect=True)
 
@@ -22,7 +23,7 @@ PHONE = "32470123456"
 
 
 def inbox(db: Engine) -> SqlInboxStore:
-    return SqlInboxStore(make_sessions(db), AddressCipher(TEST_ENCRYPTION_KEY))
+    return SqlInboxStore(make_sessions(db), AddressCipher(TEST_ENCRYPTION_KEY), TEST_SECRET)
 
 
 def message(message_id: str, text: str = "bonjour") -> Inbound:
@@ -49,4 +50,15 @@ async def test_statuses_are_recorded_without_content(db: Engine) -> None:
     await inbox(db).record_status("whatsapp", "wamid.OUT1", "failed", 131026, NOW)
     with db.connect() as connection:
         row = connection.execute(select(DeliveryStatus)).one()
-    assert (row.message_id, row.status, row.error_code) == ("wamid.OUT1", "failed", 131026)
+    assert (row.status, row.error_code) == ("failed", 131026)
+    # Only a keyed hash of the platform's id: the same id gives the same hash, no clear text.
+    assert row.message_id == message_key(TEST_SECRET, "whatsapp", "wamid.OUT1")
+    assert "wamid" not in row.message_id
+
+
+async def test_inbox_rows_keep_the_message_id_only_as_a_keyed_hash(db: Engine) -> None:
+    await inbox(db).accept([message("wamid.HBgLMzI0NzAxMjM0NTY=")], NOW)
+    with db.connect() as connection:
+        stored = connection.execute(select(InboxMessage.message_id)).scalar_one()
+    assert stored == message_key(TEST_SECRET, "whatsapp", "wamid.HBgLMzI0NzAxMjM0NTY=")
+    assert len(stored) == 64

@@ -124,7 +124,11 @@ def test_the_standard_features_claim_what_the_engine_dispatches() -> None:
         "language",
     )
     assert set(registry.actions) == {"schemes.evaluate", "booking.start", "handoff.start"}
-    assert registry.contexts == {"booking.calendar": "booking", "infoweek.events": "infoweek"}
+    assert registry.contexts == {
+        "booking.calendar": "booking",
+        "infoweek.events": "infoweek",
+        "privacy.kept": "privacy",
+    }
     assert set(registry.start_links) == {"event_"}
     assert SessionStatus.HANDED_OVER in registry.statuses
 

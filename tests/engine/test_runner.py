@@ -146,14 +146,32 @@ def test_low_confidence_is_not_guessed() -> None:
     assert texts(events)[0] == catalog().text("fr", "not_understood")
 
 
-def test_forget_emits_contact_forgotten_and_starts_a_fresh_session() -> None:
+def test_forget_asks_first_then_emits_contact_forgotten_and_starts_a_fresh_session() -> None:
     bot = engine()
     english = LanguageDecision("en", LanguageSource.EXPLICIT)
     session, _ = run(bot, bot.new_session(FR), resume(payload="lang:en"))
     session, events = run(bot, session, resume(english, text="/forget"))
+    assert ContactForgotten() not in events
+    assert texts(events) == [catalog().text("en", "forget.confirm")]
+    assert last_buttons(events) == ["cmd:forget_yes", "cmd:forget_no"]
+    session, events = run(bot, session, resume(english, payload="cmd:forget_yes"))
     assert ContactForgotten() in events
     assert texts(events) == [catalog().text("en", "forget.done")]
     assert session.language_source == LanguageSource.DEFAULT
+
+
+def test_forget_declined_erases_nothing() -> None:
+    bot = engine()
+    session, _ = run(bot, bot.new_session(FR), resume(text="/forget"))
+    _, events = run(bot, session, resume(payload="cmd:forget_no"))
+    assert ContactForgotten() not in events
+    assert texts(events)[0] == catalog().text("fr", "forget.kept")
+
+
+def test_privacy_states_the_consent_text_in_force() -> None:
+    bot = engine()
+    _, events = run(bot, bot.new_session(FR), resume(text="/privacy"))
+    assert catalog().text("fr", "privacy_version", version="2026-11-v1") in texts(events)[0]
 
 
 def test_privacy_states_the_retention_period() -> None:

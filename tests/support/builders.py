@@ -14,6 +14,7 @@ from adapters.db.conversation_store import SqlConversationStore
 from adapters.db.database import make_sessions
 from adapters.db.demo import load_demo, load_info_week
 from adapters.db.infoweek_store import SqlInfoWeekStore
+from adapters.db.privacy_store import SqlKeptData
 from adapters.settings import PROJECT_DIR
 from adapters.whatsapp_window import Template, load_templates, reminder_languages
 from bot.booking.model import REFERENCE_ALPHABET, REFERENCE_LENGTH
@@ -27,6 +28,7 @@ from bot.features import build_engine
 from bot.i18n.catalog import Catalog
 from bot.infoweek.context import INFOWEEK
 from bot.ports import ContextProvider, Sender
+from bot.privacy.kept import KEPT
 from bot.understanding.language import LanguageDetector
 from tests.support.stubs import ScriptedNlu, StepClock
 
@@ -119,6 +121,7 @@ def turn_handler(
         contexts={
             CALENDAR.name: calendar or booking_store(db),
             INFOWEEK.name: events or infoweek_store(db),
+            KEPT.name: SqlKeptData(make_sessions(db)),
         },
         senders=senders,
     )
