@@ -20,15 +20,8 @@ from adapters.crypto import AddressCipher
 from adapters.db.booking_writes import cancel_booking, choose_reminder_language, insert_booking
 from adapters.db.erasure import Erased, erase, retention
 from adapters.db.errors import storage_errors
-from adapters.db.handoff_writes import (
-    answer_transfer,
-    end_handoff,
-    mark_urgent,
-    open_handoff_of,
-    record_person_message,
-    route_handoff,
-    staff_action_applied,
-)
+from adapters.db.handoff_writes import APPLIERS as HANDOFF_APPLIERS
+from adapters.db.handoff_writes import end_handoff, open_handoff_of, record_person_message
 from adapters.db.infoweek_writes import APPLIERS as INFOWEEK_APPLIERS
 from adapters.db.infoweek_writes import ContactApplier
 from adapters.db.models import (
@@ -55,12 +48,6 @@ from bot.engine.events import (
 from bot.engine.messages import Outbound
 from bot.engine.session import Session as EngineSession
 from bot.engine.session import SessionStatus
-from bot.handoff.events import (
-    HandoffMarkedUrgent,
-    HandoffRouted,
-    StaffActionApplied,
-    TransferAnswered,
-)
 from bot.ports import (
     ConcurrentTurn,
     DuplicateInbound,
@@ -340,22 +327,6 @@ def _apply_msg_relayed(write: _TurnWrite, event: MsgRelayed) -> None:
         record_person_message(write.db, handoff, event.text, write.record.now)
 
 
-def _apply_handoff_routed(write: _TurnWrite, event: HandoffRouted) -> None:
-    route_handoff(write.db, write.contact, event, write.record.now)
-
-
-def _apply_handoff_marked_urgent(write: _TurnWrite, _event: HandoffMarkedUrgent) -> None:
-    mark_urgent(write.db, write.contact, write.record.now)
-
-
-def _apply_staff_action_applied(write: _TurnWrite, event: StaffActionApplied) -> None:
-    staff_action_applied(write.db, write.contact, event.ref, write.record.now)
-
-
-def _apply_transfer_answered(write: _TurnWrite, event: TransferAnswered) -> None:
-    answer_transfer(write.db, write.contact, event, write.record.now)
-
-
 def _apply_consent_recorded(write: _TurnWrite, event: ConsentRecorded) -> None:
     write.db.add(
         Consent(
@@ -397,10 +368,6 @@ _APPLIERS: dict[type[Event], Callable[[_TurnWrite, object], None]] = {
     LanguageChanged: _apply_language_changed,  # type: ignore[dict-item]
     StatusChanged: _apply_status_changed,  # type: ignore[dict-item]
     MsgRelayed: _apply_msg_relayed,  # type: ignore[dict-item]
-    HandoffRouted: _apply_handoff_routed,  # type: ignore[dict-item]
-    HandoffMarkedUrgent: _apply_handoff_marked_urgent,  # type: ignore[dict-item]
-    StaffActionApplied: _apply_staff_action_applied,  # type: ignore[dict-item]
-    TransferAnswered: _apply_transfer_answered,  # type: ignore[dict-item]
     ConsentRecorded: _apply_consent_recorded,  # type: ignore[dict-item]
     ContactForgotten: _apply_contact_forgotten,  # type: ignore[dict-item]
 }
@@ -413,4 +380,5 @@ def _contact_applier(apply: ContactApplier) -> Callable[[_TurnWrite, object], No
     return run
 
 
-_APPLIERS.update({kind: _contact_applier(apply) for kind, apply in INFOWEEK_APPLIERS.items()})
+for _feature_appliers in (HANDOFF_APPLIERS, INFOWEEK_APPLIERS):
+    _APPLIERS.update({kind: _contact_applier(apply) for kind, apply in _feature_appliers.items()})

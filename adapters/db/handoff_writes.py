@@ -5,6 +5,7 @@ person writes. The staff console reads these rows; see docs/staff-console.md."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,7 +14,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from adapters.db.models import Contact, Handoff, HandoffMessage, Organisation
-from bot.handoff.events import HandoffRouted, TransferAnswered
+from bot.engine.events import FeatureEvent
+from bot.handoff.events import (
+    HandoffMarkedUrgent,
+    HandoffRouted,
+    StaffActionApplied,
+    TransferAnswered,
+)
 
 # No 0/O, 1/I/L: read aloud on the phone or copied by hand without mistakes.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -163,3 +170,21 @@ def answer_transfer(db: Session, contact: Contact, event: TransferAnswered, now:
         handoff.assignee_id, handoff.state = None, "open"
         handoff.waiting_since = now
     handoff.updated_at = now
+
+
+# The feature events above, as the conversation store applies them: (db, contact id, event,
+# now), like the info week's (adapters/db/infoweek_writes.py).
+def _contact(db: Session, contact_id: int) -> Contact:
+    return db.get_one(Contact, contact_id)  # in the turn's identity map already: no query
+
+
+APPLIERS: dict[type[FeatureEvent], Callable[[Session, int, Any, datetime], object]] = {
+    HandoffRouted: lambda db, cid, event, now: route_handoff(db, _contact(db, cid), event, now),
+    HandoffMarkedUrgent: lambda db, cid, _event, now: mark_urgent(db, _contact(db, cid), now),
+    StaffActionApplied: lambda db, cid, event, now: staff_action_applied(
+        db, _contact(db, cid), event.ref, now
+    ),
+    TransferAnswered: lambda db, cid, event, now: answer_transfer(
+        db, _contact(db, cid), event, now
+    ),
+}

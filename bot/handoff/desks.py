@@ -48,6 +48,9 @@ class Desks:
             serving = [self.desks[first]]
         return sorted(serving, key=lambda desk: desk.code != first)
 
+    def desk_or_default(self, code: str | None) -> Desk:
+        return self.desks.get(code or "") or self.desks[self.default]
+
     def suggested_for(self, route: str | None) -> str:
         return self.suggested.get(route or "", self.default)
 

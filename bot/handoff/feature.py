@@ -18,15 +18,12 @@ is doing, are answered at once with the safe-referral numbers and put the handof
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any, ClassVar, Self
-
-from babel.dates import format_date, format_time
+from typing import Any
 
 from bot.engine.actions import ActionOutcome
-from bot.engine.buttons import CommandButton, MenuButton
-from bot.engine.events import MsgCreated, MsgRelayed
-from bot.engine.inputs import StaffResume
-from bot.engine.messages import Button, Outbound
+from bot.engine.buttons import MenuButton
+from bot.engine.events import MsgRelayed
+from bot.engine.messages import Button
 from bot.engine.payloads import NotUnderstood, PayloadType, encode
 from bot.engine.registry import (
     Command,
@@ -52,21 +49,22 @@ from bot.handoff.desks import Desk, Desks
 from bot.handoff.events import (
     HandoffMarkedUrgent,
     HandoffRouted,
-    StaffActionApplied,
-    TransferAnswered,
 )
-from bot.handoff.hours import BRUSSELS, is_open, next_opening
+from bot.handoff.next_steps import (
+    APPOINTMENT_MENU_ITEM,
+    BACK_COMMAND,
+    back_button,
+    say_what_happens,
+)
+from bot.handoff.staff_side import StaffSide
+from bot.handoff.state import HandoffState
 from bot.handoff.summary import staff_summary
 from bot.handoff.urgent import UrgentWords
 
 # Read by name: the schemes feature concludes it after the pre-qualification.
 ROUTE_FACT = "appointment_route"
-# The booking feature's menu item, offered when the team is away.
-APPOINTMENT_MENU_ITEM = "appointment"
-BACK_COMMAND = "bot"
 REASONS = frozenset({"asked", "misunderstood", "media", "flow", "urgent", "no_slots", "not_ready"})
 CHOOSING_DESK, CHOOSING_SHARE = "handoff_desk", "handoff_share"
-STAFF_REPLY_PURPOSE = "staff_reply"  # a WhatsApp template carries it outside the window
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,40 +73,12 @@ class HandoffContent:
     urgent: UrgentWords
 
 
-@dataclass(frozen=True, slots=True)
-class HandoffState:
-    KEY: ClassVar[str] = "handoff"
-    acknowledged: bool = False  # the person was told their messages reach a person
-    reason: str | None = None  # why it started, while the person chooses
-    urgent: bool = False
-    desk: str | None = None  # who answers (chosen, or while choosing: suggested)
-    transfer_to: str | None = None  # staff asked to pass it on; the person must agree
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "acknowledged": self.acknowledged,
-            "reason": self.reason,
-            "urgent": self.urgent,
-            "desk": self.desk,
-            "transfer_to": self.transfer_to,
-        }
-
-    @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> Self:
-        return cls(
-            acknowledged=bool(raw.get("acknowledged")),
-            reason=raw.get("reason"),
-            urgent=bool(raw.get("urgent")),
-            desk=raw.get("desk"),
-            transfer_to=raw.get("transfer_to"),
-        )
-
-
 class Handoff:
     def __init__(self, services: Services, content: HandoffContent) -> None:
         self._services = services
         self._desks = content.desks
         self._urgent = content.urgent
+        self._staff = StaffSide(services, content.desks)
 
     def feature(self) -> Feature:
         asked = "asked"
@@ -132,9 +102,9 @@ class Handoff:
             waits=(Wait(CHOOSING_DESK), Wait(CHOOSING_SHARE)),
             statuses=(Status(SessionStatus.HANDED_OVER, self._relay, self._taken_back),),
             staff_actions={
-                "reply": self._staff_reply,
-                "close": self._staff_close,
-                "transfer": self._staff_transfer,
+                "reply": self._staff.reply,
+                "close": self._staff.close,
+                "transfer": self._staff.transfer,
             },
             text_matchers=(self._typed_while_choosing,),
             screens=(self._urgent_screen,),
@@ -153,7 +123,7 @@ class Handoff:
 
     def hand_over(self, turn: Turn, reason: str, *, urgent: bool = False) -> None:
         if turn.session.status == SessionStatus.HANDED_OVER:
-            turn.say("handoff.already", (self._back_button(turn),))
+            turn.say("handoff.already", (back_button(turn),))
             return
         route = turn.fact(ROUTE_FACT)
         if urgent:
@@ -191,7 +161,7 @@ class Handoff:
         if self._summary(turn) is None:
             self._open(turn, state, None)
             return
-        desk = self._desk(state.desk)
+        desk = self._desks.desk_or_default(state.desk)
         buttons = (
             turn.button("handoff.share_yes", ShareAnswers("yes")),
             turn.button("handoff.share_no", ShareAnswers("no")),
@@ -200,7 +170,7 @@ class Handoff:
         turn.wait_for(CHOOSING_SHARE)
 
     def _open(self, turn: Turn, state: HandoffState, summary: dict[str, Any] | None) -> None:
-        desk = self._desk(state.desk)
+        desk = self._desks.desk_or_default(state.desk)
         reason = state.reason if state.reason in REASONS else "asked"
         turn.set_status(SessionStatus.HANDED_OVER, reason)
         turn.wait_for(None)
@@ -215,34 +185,7 @@ class Handoff:
                 summary=summary,
             )
         )
-        self._say_what_happens(turn, desk)
-
-    def _say_what_happens(self, turn: Turn, desk: Desk) -> None:
-        back = self._back_button(turn)
-        if is_open(desk, turn.now):
-            turn.say(
-                "handoff.open_now", (back,), organisation=desk.name, minutes=desk.answer_minutes
-            )
-            return
-        book = turn.button("handoff.book_instead", MenuButton(APPOINTMENT_MENU_ITEM))
-        opening = next_opening(desk, turn.now)
-        if opening is None:
-            turn.say("handoff.closed_for_now", (book, back), organisation=desk.name)
-            return
-        turn.say(
-            "handoff.open_later",
-            (book, back),
-            organisation=desk.name,
-            day=self._day(turn, opening),
-            time=format_time(opening, "HH:mm", locale=turn.locale),
-        )
-
-    @staticmethod
-    def _day(turn: Turn, opening: Any) -> str:
-        today = turn.now.astimezone(BRUSSELS).date()
-        if opening.date() == today:
-            return turn.text("handoff.today")
-        return format_date(opening, format="EEEE d MMMM", locale=turn.locale)
+        say_what_happens(turn, desk)
 
     # The choices before it goes to staff ----------------------------------------------------
 
@@ -302,18 +245,18 @@ class Handoff:
         if message.payload is not None:
             payload = self._services.registry.codec.decode(message.payload)
             if isinstance(payload, AnswerTransfer):
-                self._transfer_answered(turn, payload)
+                self._staff.transfer_answered(turn, payload)
                 return
             if payload == MenuButton(APPOINTMENT_MENU_ITEM):
                 self._book_instead(turn)
                 return
             # A button of the bot's while a person leads: say who is there and how to leave.
-            turn.say("handoff.with_person", (self._back_button(turn),))
+            turn.say("handoff.with_person", (back_button(turn),))
             return
         if message.text is not None:
             turn.emit(MsgRelayed(message.text))
         if not turn.state(HandoffState).acknowledged:
-            turn.say("handoff.relayed", (self._back_button(turn),))
+            turn.say("handoff.relayed", (back_button(turn),))
             turn.set_state(replace(turn.state(HandoffState), acknowledged=True))
 
     def _book_instead(self, turn: Turn) -> None:
@@ -329,9 +272,6 @@ class Handoff:
     def _taken_back(self, turn: Turn) -> None:
         turn.set_state(HandoffState())
         turn.say("handoff.ended")
-
-    def _back_button(self, turn: Turn) -> Button:
-        return turn.button("handoff.back_to_bot", CommandButton(BACK_COMMAND))
 
     # Urgent words ----------------------------------------------------------------------------
 
@@ -349,77 +289,6 @@ class Handoff:
         self.hand_over(turn, "urgent", urgent=True)
         turn.emit(MsgRelayed(text))  # what they wrote is the first thing staff read
         return True
-
-    # Staff actions ---------------------------------------------------------------------------
-
-    def _applied(self, turn: Turn) -> StaffResume:
-        resume = turn.resume
-        assert isinstance(resume, StaffResume)
-        if resume.ref is not None:
-            turn.emit(StaffActionApplied(resume.ref))
-        return resume
-
-    def _staff_reply(self, turn: Turn) -> None:
-        """A staff member's answer reaches the person as it was written, signed with the
-        organisation's name (the console stored it already)."""
-        resume = self._applied(turn)
-        if turn.session.status != SessionStatus.HANDED_OVER or not resume.text:
-            return  # the person took the conversation back meanwhile: nothing to relay
-        desk = self._desk(turn.state(HandoffState).desk)
-        text = turn.text("handoff.from_staff", organisation=desk.name, text=resume.text)
-        params = (("organisation", desk.name), ("text", resume.text))
-        message = Outbound(text, turn.lang, purpose=STAFF_REPLY_PURPOSE, params=params)
-        turn.emit(MsgCreated(message))
-
-    def _staff_close(self, turn: Turn) -> None:
-        self._applied(turn)
-        if turn.session.status != SessionStatus.HANDED_OVER:
-            return
-        desk = self._desk(turn.state(HandoffState).desk)
-        turn.set_status(SessionStatus.ACTIVE)
-        turn.set_state(HandoffState())
-        turn.say("handoff.closed_by_staff", organisation=desk.name)
-        self._services.main_menu(turn)
-
-    def _staff_transfer(self, turn: Turn) -> None:
-        """Staff suggest another organisation: only the person's yes moves the conversation."""
-        resume = self._applied(turn)
-        target = self._desks.desks.get(resume.text or "")
-        state = turn.state(HandoffState)
-        if turn.session.status != SessionStatus.HANDED_OVER or target is None:
-            return
-        if target.code == state.desk:
-            return
-        turn.set_state(replace(state, transfer_to=target.code))
-        buttons = (
-            turn.button("handoff.transfer_yes", AnswerTransfer("yes")),
-            turn.button("handoff.transfer_no", AnswerTransfer("no")),
-        )
-        turn.say(
-            "handoff.transfer_question",
-            buttons,
-            organisation=self._desk(state.desk).name,
-            other=target.name,
-            about=turn.text(f"handoff.desks.{target.code}"),
-        )
-
-    def _transfer_answered(self, turn: Turn, answer: AnswerTransfer) -> None:
-        state = turn.state(HandoffState)
-        target = self._desks.desks.get(state.transfer_to or "")
-        if target is None:
-            turn.say("flow.expired", (self._back_button(turn),))
-            return
-        accepted = answer.accept == "yes"
-        turn.emit(TransferAnswered(target.code, target.name, target.reference_prefix, accepted))
-        if not accepted:
-            turn.set_state(replace(state, transfer_to=None))
-            turn.say("handoff.transfer_declined", organisation=self._desk(state.desk).name)
-            return
-        turn.set_state(replace(state, desk=target.code, transfer_to=None))
-        self._say_what_happens(turn, target)
-
-    def _desk(self, code: str | None) -> Desk:
-        return self._desks.desks.get(code or "") or self._desks.desks[self._desks.default]
 
 
 def handoff(content: HandoffContent) -> FeatureFactory:

@@ -12,7 +12,7 @@ from bot.booking.state import BookingDraft
 from bot.engine.messages import Inbound
 from bot.engine.session import SESSION_SPEC_VERSION, Session
 from bot.engine.state import EngineState, FlowState
-from bot.handoff.feature import HandoffState
+from bot.handoff.state import HandoffState
 from bot.schemes.state import SchemesState
 from tests.conftest import DATABASES
 from tests.engine.test_runner import resume, run, texts
